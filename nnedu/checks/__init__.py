@@ -1,0 +1,51 @@
+"""Exercise checks: run a student's function on a few cases and say what is wrong and why.
+
+In an exercise notebook::
+
+    from nnedu.checks import check_sigmoid
+    check_sigmoid(sigmoid)
+
+Each check prints one line per case (✓ or ✗ with expected, got and a hint) and raises
+``CheckFailed`` (an ``AssertionError``) at the end if a case failed. How to write a new check:
+see :mod:`nnedu.checks.runner`.
+"""
+
+from nnedu.checks.basics import (
+    check_leaky_relu,
+    check_relu,
+    check_relu_derivative,
+    check_sigmoid,
+    check_sigmoid_derivative,
+    check_softmax,
+    check_tanh,
+    check_tanh_derivative,
+    check_weighted_sum,
+)
+from nnedu.checks.runner import (
+    Case,
+    CaseResult,
+    CheckFailed,
+    CheckResult,
+    Mistake,
+    NotWrittenYet,
+    run_checks,
+)
+
+__all__ = [
+    "Case",
+    "CaseResult",
+    "CheckFailed",
+    "CheckResult",
+    "Mistake",
+    "NotWrittenYet",
+    "check_leaky_relu",
+    "check_relu",
+    "check_relu_derivative",
+    "check_sigmoid",
+    "check_sigmoid_derivative",
+    "check_softmax",
+    "check_tanh",
+    "check_tanh_derivative",
+    "check_weighted_sum",
+    "run_checks",
+]

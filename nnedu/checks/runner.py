@@ -1,0 +1,659 @@
+"""The machinery behind the exercise checks.
+
+A check cell in an exercise notebook calls a function such as ``check_sigmoid(sigmoid)``.
+That function is a thin wrapper around :func:`run_checks`: it runs the student's function on a
+list of :class:`Case` objects and prints one line per case::
+
+    Checking sigmoid
+      ✓ z = [0] gives 0.5
+      ✗ a batch of shape (2, 3): expected shape (2, 3), got shape (3,) — hint: ...
+    1/2 checks passed — fix the ✗ lines above and run this cell again.
+
+Writing a new check (for example in ``nnedu/checks/losses.py``)::
+
+    from nnedu.checks.runner import DEFAULT_TIMEOUT, Case, Mistake, run_checks
+
+    def _mse(y_pred, y_true):                       # the right answer, written out here
+        return np.mean((y_pred - y_true) ** 2)
+
+    _MSE_MISTAKES = [
+        Mistake(lambda y_pred, y_true: np.sum((y_pred - y_true) ** 2),
+                "you added the squared errors up: divide by their number (np.mean)"),
+    ]
+
+    def check_mse(fn, *, verbose=False, timeout=DEFAULT_TIMEOUT) -> None:
+        cases = [
+            Case("two predictions", args=(np.array([1.0, 2.0]), np.array([1.0, 4.0])),
+                 reference=_mse, mistakes=_MSE_MISTAKES),
+        ]
+        run_checks("mse", fn, cases, verbose=verbose, timeout=timeout)
+
+then add ``check_mse`` to ``nnedu/checks/__init__.py``. The student's function is called as
+``fn(*case.args, **case.kwargs)``; to check a class or a method, give ``run_checks`` a small
+function that builds the object and returns what should be compared. A function that is
+*meant* to change its input in place (an optimizer step) must be wrapped so that it copies
+first and returns the result, because changing an input counts as a failure.
+
+What the runner guarantees, whatever the student's code does:
+
+- It never crashes and never hangs. Exceptions are reported as one line (type and message;
+  the traceback only with ``verbose=True``). ``NotImplementedError`` means "not written yet".
+- Each call has a time limit (``timeout`` seconds, 2 by default). On Unix, in the main thread
+  (which is where a Jupyter kernel runs a cell), the limit is a ``SIGALRM`` timer: the loop
+  really stops. Elsewhere (Windows, or another thread, or when some other tool already uses
+  ``SIGALRM``) the call runs in a daemon thread that is abandoned after ``timeout`` seconds.
+  A Python thread cannot be killed; the runner asks it to stop by raising an exception in it,
+  which ends pure-Python loops but not a long call inside numpy. In every case the check
+  itself returns.
+- The student's function gets copies of the inputs; changing them in place is a failure.
+- Everything is printed to stdout. Warnings (numpy overflow and the like) and anything the
+  student's code writes to stderr become part of the printed lines: nbgrader scores any
+  stderr output in a test cell as a failure.
+
+Decision on the result: ``run_checks`` prints its lines and then, if any case failed, raises
+:class:`CheckFailed` (an ``AssertionError``) with a one-line message. A failing check cell must
+raise so that nbgrader's autograder and nbval see the failure; the check functions return
+``None`` when everything passes, because nbgrader would read a returned number as partial
+credit. The frames of this module are marked ``__tracebackhide__`` so IPython and pytest show a
+short traceback that ends in the check cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import inspect
+import signal
+import sys
+import threading
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+DEFAULT_TIMEOUT = 2.0  # seconds per case
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Case",
+    "CaseResult",
+    "CheckFailed",
+    "CheckResult",
+    "Mistake",
+    "NotWrittenYet",
+    "run_checks",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# The data a check is made of
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Mistake:
+    """A known wrong implementation and the hint to print when the student's output matches it.
+
+    ``func`` takes the same arguments as the student's function. The hint is shown only when the
+    student's output matches ``func``'s output and not the right answer.
+    """
+
+    func: Callable[..., Any]
+    hint: str
+
+
+@dataclass
+class Case:
+    """One call of the student's function and the answer it must give.
+
+    Give exactly one of ``expected`` (the answer itself) or ``reference`` (a correct function,
+    called with the same arguments). Numbers and arrays are compared with
+    ``np.allclose(got, expected, rtol=rtol, atol=atol)`` after checking type and shape; a tuple
+    is compared element by element. ``hint`` is printed when the case fails and no known mistake
+    matched, and as advice when the case passes but the code raised a warning.
+    """
+
+    name: str
+    args: tuple = ()
+    kwargs: dict | None = None
+    expected: Any = None
+    reference: Callable[..., Any] | None = None
+    atol: float = 1e-8
+    rtol: float = 1e-6
+    mistakes: Sequence[Mistake] = field(default_factory=list)
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.args, tuple):
+            raise TypeError(
+                f"Case {self.name!r}: args must be a tuple, e.g. args=(z,) for one argument; "
+                f"got {type(self.args).__name__}"
+            )
+        if (self.expected is None) == (self.reference is None):
+            raise ValueError(f"Case {self.name!r}: give exactly one of expected= or reference=")
+        if self.kwargs is None:
+            self.kwargs = {}
+
+
+@dataclass
+class CaseResult:
+    """What happened in one case. ``status`` is one of "passed", "wrong", "error",
+    "not written", "timeout" or "not run" (skipped after a time-out)."""
+
+    name: str
+    status: str
+    message: str = ""  # what went wrong: "expected …, got …"
+    hint: str = ""  # why it may have gone wrong
+    note: str = ""  # warnings raised by the student's code
+    details: str = ""  # traceback, only with verbose=True
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class CheckResult:
+    """All case results of one check."""
+
+    title: str
+    cases: list[CaseResult]
+
+    @property
+    def n_passed(self) -> int:
+        return sum(case.passed for case in self.cases)
+
+    @property
+    def n_total(self) -> int:
+        return len(self.cases)
+
+    @property
+    def all_passed(self) -> bool:
+        return self.n_passed == self.n_total
+
+    @property
+    def not_written(self) -> bool:
+        """True when every case stopped at ``raise NotImplementedError()``."""
+        return bool(self.cases) and all(case.status == "not written" for case in self.cases)
+
+    def __repr__(self) -> str:
+        return f"CheckResult({self.title!r}: {self.n_passed}/{self.n_total} passed)"
+
+
+class CheckFailed(AssertionError):
+    """Raised at the end of a check when a case failed; ``.result`` holds the details."""
+
+    def __init__(self, message: str, result: CheckResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class NotWrittenYet(CheckFailed, NotImplementedError):
+    """Raised when the student's function still raises ``NotImplementedError`` in every case.
+
+    It is both an ``AssertionError`` and a ``NotImplementedError``, so it counts as a failed test
+    and as "the exercise stops here" for tools that look for either.
+    """
+
+
+class _TimeLimit(BaseException):
+    """Raised inside the student's code when the time limit is reached.
+
+    A BaseException, so that ``except Exception:`` in the student's code does not swallow it.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a check
+# ---------------------------------------------------------------------------------------------
+
+
+def run_checks(
+    title: str,
+    student_fn: Callable[..., Any],
+    cases: Sequence[Case],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    verbose: bool = False,
+    raise_on_failure: bool = True,
+) -> CheckResult:
+    """Run ``student_fn`` on every case, print one line per case and a summary.
+
+    Raises :class:`CheckFailed` after printing if a case failed (unless
+    ``raise_on_failure=False``), :class:`NotWrittenYet` if the function is still the stub.
+    Returns the :class:`CheckResult` otherwise.
+    """
+    __tracebackhide__ = True
+    if not callable(student_fn):
+        raise TypeError(
+            f"{title}: pass your function itself, its name without parentheses "
+            f"(like check_sigmoid(sigmoid), not check_sigmoid(sigmoid(z))); "
+            f"got {_describe(student_fn)}"
+        )
+    with contextlib.redirect_stderr(sys.stdout):
+        results = []
+        for case in cases:
+            if results and results[-1].status in ("timeout", "not run"):
+                # One endless loop is enough: do not make the student wait for every case.
+                results.append(CaseResult(case.name, "not run", "not run (see the time-out above)"))
+            else:
+                results.append(_run_case(student_fn, case, timeout, verbose))
+        result = CheckResult(title, results)
+        _print_report(result, verbose)
+    if raise_on_failure and not result.all_passed:
+        if result.not_written:
+            raise NotWrittenYet(f"{title} is not written yet — see the line above", result)
+        n_failed = result.n_total - result.n_passed
+        raise CheckFailed(
+            f"{n_failed} of {result.n_total} checks for {title} failed — see the lines above",
+            result,
+        )
+    return result
+
+
+@dataclass
+class _Outcome:
+    """What came back from one call of the student's function."""
+
+    value: Any = None
+    error: BaseException | None = None
+    timed_out: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _run_case(student_fn: Callable, case: Case, timeout: float, verbose: bool) -> CaseResult:
+    __tracebackhide__ = True
+    expected = case.expected if case.reference is None else _quiet_call(case.reference, case)
+    args, kwargs = copy.deepcopy((case.args, case.kwargs))
+    outcome = _call(student_fn, args, kwargs, timeout)
+    note = "; ".join(outcome.warnings)
+
+    if outcome.timed_out:
+        return CaseResult(
+            case.name,
+            "timeout",
+            f"did not finish within {timeout:g} s — is there a loop that never ends?",
+        )
+    if isinstance(outcome.error, NotImplementedError):
+        message = "not written yet (it raises NotImplementedError)"
+        return CaseResult(case.name, "not written", message)
+    if outcome.error is not None:
+        return CaseResult(
+            case.name,
+            "error",
+            f"raised {_describe_error(outcome.error)}",
+            hint=_error_hint(outcome.error),
+            note=note,
+            details=_student_traceback(outcome.error) if verbose else "",
+        )
+
+    changed = _changed_inputs(student_fn, (case.args, case.kwargs), (args, kwargs))
+    try:
+        problem = _compare(expected, outcome.value, case.rtol, case.atol, full=verbose)
+    except Exception as error:  # a strange return value must not crash the check
+        problem = f"could not compare what it returned ({_describe(outcome.value)}): {error}"
+    if changed:
+        message = f"changed its input {changed} in place"
+        if problem:
+            message += f", and {problem}"
+        hint = "leave the inputs alone: build a new array (z = z * 2, not z *= 2 or z[...] = ...)"
+        return CaseResult(case.name, "wrong", message, hint=hint, note=note)
+    if problem is None:
+        return CaseResult(case.name, "passed", note=note, hint=case.hint if note else "")
+    hint = _matching_mistake(outcome.value, expected, case)
+    if not hint and _same_shape(outcome.value, expected):
+        hint = case.hint  # the case's advice is about values, not about type or shape
+    return CaseResult(case.name, "wrong", problem, hint=hint, note=note)
+
+
+def _quiet_call(fn: Callable, case: Case) -> Any:
+    """Call a reference or mistake function on copies of the case's inputs, warnings off."""
+    args, kwargs = copy.deepcopy((case.args, case.kwargs))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+def _matching_mistake(got: Any, expected: Any, case: Case) -> str:
+    """The hint of the first known mistake whose output equals the student's output."""
+    for mistake in case.mistakes:
+        try:
+            wrong = _quiet_call(mistake.func, case)
+            differs_from_right = _compare(expected, wrong, case.rtol, case.atol) is not None
+            if differs_from_right and _compare(wrong, got, case.rtol, case.atol) is None:
+                return mistake.hint
+        except Exception:  # a mistake that cannot run on this case does not apply to it
+            continue
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Calling the student's function with a time limit
+# ---------------------------------------------------------------------------------------------
+
+
+def _call(fn: Callable, args: tuple, kwargs: dict, timeout: float) -> _Outcome:
+    """Call ``fn(*args, **kwargs)`` with a time limit; record warnings instead of showing them."""
+    __tracebackhide__ = True
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if _alarm_available():
+            outcome = _call_with_alarm(fn, args, kwargs, timeout)
+        else:
+            outcome = _call_in_thread(fn, args, kwargs, timeout)
+    for warning in caught:
+        if issubclass(warning.category, RuntimeWarning):
+            text = f'numpy warned "{warning.message}"'
+        else:
+            text = f'{warning.category.__name__}: "{warning.message}"'
+        if text not in outcome.warnings:
+            outcome.warnings.append(text)
+    return outcome
+
+
+def _alarm_available() -> bool:
+    """SIGALRM can be used: Unix, main thread, and no one else is using the timer."""
+    if not hasattr(signal, "setitimer"):
+        return False
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    handler_is_free = signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN)
+    timer_is_free = signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    return handler_is_free and timer_is_free
+
+
+def _call_with_alarm(fn: Callable, args: tuple, kwargs: dict, timeout: float) -> _Outcome:
+    """Stop the call after ``timeout`` seconds with a SIGALRM timer (main thread, Unix)."""
+    armed = True
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        if armed:
+            raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        # The timer repeats every 0.05 s in case the student's code swallows the first one.
+        signal.setitimer(signal.ITIMER_REAL, timeout, 0.05)
+        try:
+            value = fn(*args, **kwargs)
+        finally:
+            armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return _Outcome(value=value)
+    except _TimeLimit:
+        return _Outcome(timed_out=True)
+    except (Exception, SystemExit) as error:
+        return _Outcome(error=error)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _call_in_thread(fn: Callable, args: tuple, kwargs: dict, timeout: float) -> _Outcome:
+    """Run the call in a daemon thread and stop waiting after ``timeout`` seconds."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as error:  # the thread must not print a traceback to stderr
+            box["error"] = error
+
+    thread = threading.Thread(target=target, name="nnedu-check", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        _ask_thread_to_stop(thread)
+        return _Outcome(timed_out=True)
+    if isinstance(box.get("error"), _TimeLimit):
+        return _Outcome(timed_out=True)
+    return _Outcome(value=box.get("value"), error=box.get("error"))
+
+
+def _ask_thread_to_stop(thread: threading.Thread) -> None:
+    """Raise _TimeLimit inside a running thread (CPython only; ends pure-Python loops)."""
+    try:
+        import ctypes
+
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(thread.ident), ctypes.py_object(_TimeLimit)
+        )
+    except Exception:  # not CPython: the thread keeps running in the background
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing and describing values
+# ---------------------------------------------------------------------------------------------
+
+
+def _compare(expected: Any, got: Any, rtol: float, atol: float, full: bool = False) -> str | None:
+    """None if ``got`` matches ``expected``, else a short description of the difference."""
+    if isinstance(expected, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"expected {len(expected)} values (a tuple), got {_describe(got)}"
+        for i, (want, have) in enumerate(zip(expected, got, strict=True)):
+            problem = _compare(want, have, rtol, atol, full)
+            if problem:
+                return f"value {i + 1} of {len(expected)}: {problem}"
+        return None
+    if got is None:
+        return "got None — did you forget the return statement?"
+
+    want = np.asarray(expected, dtype=float)
+    if want.ndim == 0:
+        if isinstance(got, np.ndarray) and got.ndim > 0:
+            return f"expected one number, got an array of shape {got.shape}"
+        if not isinstance(got, (int, float, np.number, np.bool_, np.ndarray)):
+            return f"expected a number, got {_describe(got)}"
+    else:
+        if not isinstance(got, np.ndarray):
+            return f"expected a numpy array of shape {want.shape}, got {_describe(got)}"
+        if got.shape != want.shape:
+            return f"expected shape {want.shape}, got shape {got.shape}"
+    if np.asarray(got).dtype.kind not in "biuf":
+        return f"expected numbers, got {_describe(got)}"
+
+    have = np.asarray(got, dtype=float)
+    not_finite = ~np.isfinite(have) & np.isfinite(want)
+    if not_finite.any():
+        return (
+            f"expected {_format(want, full)}, got {_format(have, full)} "
+            f"(nan or inf in {int(not_finite.sum())} of {have.size} values)"
+        )
+    with np.errstate(all="ignore"):  # inf - inf in the comparison is not the student's warning
+        if np.allclose(have, want, rtol=rtol, atol=atol, equal_nan=True):
+            return None
+        difference = np.nan_to_num(np.abs(have - want), nan=0.0, posinf=0.0)
+    message = f"expected {_format(want, full)}, got {_format(have, full)}"
+    if want.size > 1:
+        where = np.unravel_index(int(np.argmax(difference)), want.shape)
+        index = int(where[0]) if len(where) == 1 else tuple(int(i) for i in where)
+        message += f" (largest difference {_format_number(difference.max())} at index {index})"
+    return message
+
+
+def _same_shape(got: Any, expected: Any) -> bool:
+    try:
+        return got is not None and np.shape(got) == np.shape(expected)
+    except Exception:  # e.g. a ragged list
+        return False
+
+
+def _format_number(x: Any) -> str:
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    return f"{float(x):.4g}"
+
+
+def _format(value: Any, full: bool = False) -> str:
+    """Arrays on one line with 4 significant digits, long ones shortened with …"""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return _format_number(array.item())
+
+    def nested(a: np.ndarray) -> str:
+        if a.ndim == 0:
+            return _format_number(a.item())
+        items = (
+            [nested(row) for row in a]
+            if full or len(a) <= 6
+            else ([nested(row) for row in a[:3]] + ["…"] + [nested(row) for row in a[-2:]])
+        )
+        return "[" + " ".join(items) + "]"
+
+    text = nested(array)
+    if array.ndim > 1 or (array.size > 6 and not full):
+        text += f" (shape {array.shape})"
+    return text
+
+
+def _describe(value: Any) -> str:
+    """A beginner-readable name for what a function returned."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    if callable(value):
+        return "a function (did you return the function instead of calling it?)"
+    if isinstance(value, (int, float, np.number)):
+        return f"the single number {_format_number(value)}"
+    return f"a {type(value).__name__} ({value!r:.40})"
+
+
+def _describe_error(error: BaseException) -> str:
+    if isinstance(error, SystemExit):
+        return "SystemExit (it called exit() or sys.exit())"
+    message = str(error)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+# Error messages that beginners meet often, and what they usually mean.
+_ERROR_HINTS = [
+    (
+        ("only 0-dimensional arrays", "only length-1 arrays", "only size-1 arrays"),
+        "math.exp and the other math functions take one number; use np.exp, np.maximum … "
+        "so your function works on whole arrays",
+    ),
+    (
+        ("truth value of an array",),
+        "if, max, min, and, or look at one number; for arrays use np.maximum, np.where "
+        "or a boolean mask",
+    ),
+    (
+        ("could not be broadcast",),
+        "the shapes do not fit together: print the .shape of each array; keepdims=True keeps "
+        "a summed axis as size 1 so it lines up again",
+    ),
+    (
+        ("not aligned", "mismatch in its core dimension"),
+        "for a matrix product the inner sizes must match, (a, b) @ (b, c): print the .shape "
+        "of each array",
+    ),
+    (
+        ("out of bounds for array of dimension",),
+        "that axis does not exist for this input: axis=-1 means 'the last axis' and works both "
+        "for one sample (1-D) and for a batch (2-D)",
+    ),
+]
+
+
+def _error_hint(error: BaseException) -> str:
+    message = str(error)
+    for fragments, hint in _ERROR_HINTS:
+        if any(fragment in message for fragment in fragments):
+            return hint
+    return ""
+
+
+def _student_traceback(error: BaseException) -> str:
+    """The traceback of the student's error without the runner's own frames."""
+    report = traceback.TracebackException.from_exception(error)
+    frames = [frame for frame in report.stack if frame.filename != __file__]
+    report.stack = traceback.StackSummary.from_list(frames)
+    return "".join(report.format())
+
+
+def _changed_inputs(fn: Callable, before: tuple, after: tuple) -> str:
+    """The names of the arguments that the student's function changed, '' if none."""
+    (args_before, kwargs_before), (args_after, kwargs_after) = before, after
+    try:
+        names = list(inspect.signature(fn).bind(*args_before, **kwargs_before).arguments)
+    except (TypeError, ValueError):
+        names = []
+    changed = []
+    for i, (old, new) in enumerate(zip(args_before, args_after, strict=True)):
+        if not _same(old, new):
+            changed.append(names[i] if i < len(names) else f"number {i + 1}")
+    for name, old in kwargs_before.items():
+        if not _same(old, kwargs_after[name]):
+            changed.append(name)
+    return " and ".join(changed)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, np.ndarray):
+        if not isinstance(new, np.ndarray) or old.shape != new.shape or old.dtype != new.dtype:
+            return False
+        return bool(np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"))
+    if isinstance(old, (list, tuple)):
+        return (
+            type(old) is type(new)
+            and len(old) == len(new)
+            and all(_same(a, b) for a, b in zip(old, new, strict=True))
+        )
+    if isinstance(old, dict):
+        return (
+            isinstance(new, dict)
+            and old.keys() == new.keys()
+            and all(_same(old[k], new[k]) for k in old)
+        )
+    try:
+        return bool(old == new)
+    except Exception:
+        return True  # cannot tell: do not accuse the student
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
+# ---------------------------------------------------------------------------------------------
+
+
+def _print_report(result: CheckResult, verbose: bool) -> None:
+    print(f"Checking {result.title}")
+    if result.not_written:
+        print(
+            f"  ✗ {result.title} is not written yet: replace `raise NotImplementedError()` "
+            "with your code, then run this cell again."
+        )
+    else:
+        for case in result.cases:
+            print("  " + _case_line(case))
+            if case.details:
+                print("      " + case.details.rstrip().replace("\n", "\n      "))
+    if result.all_passed:
+        print(f"{result.n_passed}/{result.n_total} checks passed — well done.")
+    else:
+        print(
+            f"{result.n_passed}/{result.n_total} checks passed — fix the ✗ lines above "
+            "and run this cell again."
+        )
+
+
+def _case_line(case: CaseResult) -> str:
+    if case.passed:
+        line = f"✓ {case.name}"
+        if case.note:
+            line += f" — note: {case.note}"
+    else:
+        line = f"✗ {case.name}: {case.message}"
+        if case.note:
+            line += f" ({case.note})"
+    if case.hint:
+        line += f" — hint: {case.hint}"
+    return line

@@ -1,0 +1,528 @@
+"""Data for the course: the digits data set, small toy sets, one-hot labels, scalers, splits.
+
+Conventions
+-----------
+* Features ``X`` are float64 arrays of shape (n_samples, n_features), one row per sample.
+* Class labels ``y`` are int64 arrays of shape (n_samples,): ``[0, 1, 1, 0, ...]``.
+  A network with a softmax output wants one-hot rows: ``one_hot(y)``, shape
+  (n_samples, n_classes). A network with one sigmoid output wants a column:
+  ``y.reshape(-1, 1)``, shape (n_samples, 1).
+* Every function that draws random numbers takes ``seed``: the same seed gives the same
+  numbers, bit for bit.
+
+scikit-learn is imported only inside :func:`load_digits` (it ships the digits images), so
+``import nnedu`` needs numpy only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnedu._validate import as_float_array, check_2d, check_finite
+
+Array = np.ndarray
+
+#: Digits pixels count the inked dots in a 4×4 block of a 32×32 drawing: whole numbers 0..16.
+DIGITS_PIXEL_MAX = 16.0
+
+
+# ----------------------------------------------------------------------------- one-hot labels
+
+def one_hot(labels: Array, n_classes: int | None = None) -> Array:
+    """Turn integer class labels into one-hot rows.
+
+    ``labels[i] = k``  →  row i is all zeros except a 1 in column k. For example
+    ``one_hot([2, 0], 3)`` is ``[[0, 0, 1], [1, 0, 0]]``.
+
+    Shapes: labels (m,) (or a column (m, 1)) → (m, n_classes), float64.
+    ``n_classes`` defaults to ``max(labels) + 1``; pass it explicitly when a batch may
+    miss the largest class (e.g. ``one_hot(y_batch, 10)`` for digits).
+    """
+    y = np.asarray(labels)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        hint = (" It already looks like one-hot rows or probabilities; use it as it is, or "
+                "np.argmax(labels, axis=1) to get labels back.") if y.ndim == 2 else ""
+        raise ValueError(
+            f"one_hot: expected a 1-D array of integer labels of shape (n_samples,), "
+            f"got shape {y.shape}.{hint}"
+        )
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+            raise ValueError(
+                "one_hot: labels must be whole numbers 0, 1, 2, ..., but some are not "
+                "(for example nan or 0.5). Probabilities are not labels: use np.argmax first."
+            )
+    elif y.dtype.kind not in "iub":
+        raise TypeError(
+            f"one_hot: labels must be integers 0, 1, 2, ..., got dtype {y.dtype}. "
+            f"Map text classes to numbers first, e.g. with np.unique(labels, return_inverse=True)."
+        )
+    y = y.astype(np.int64)
+    if y.size and y.min() < 0:
+        raise ValueError(f"one_hot: labels must be >= 0, got {int(y.min())}.")
+    if n_classes is None:
+        if y.size == 0:
+            raise ValueError("one_hot: got no labels; pass n_classes to encode an empty array.")
+        n_classes = int(y.max()) + 1
+    if not isinstance(n_classes, (int, np.integer)) or n_classes < 1:
+        raise ValueError(f"one_hot: n_classes must be a positive integer, got {n_classes!r}.")
+    if y.size and y.max() >= n_classes:
+        raise ValueError(
+            f"one_hot: label {int(y.max())} does not fit n_classes={n_classes} "
+            f"(labels must be 0..{n_classes - 1}). Increase n_classes or check the labels."
+        )
+    encoded = np.zeros((len(y), int(n_classes)))
+    encoded[np.arange(len(y)), y] = 1.0
+    return encoded
+
+
+# ----------------------------------------------------------------------------- scalers
+
+class _Scaler:
+    """Shared checks for the two scalers. ``fit`` learns numbers from the training data;
+    ``transform`` applies them to any data (training, validation, test, new samples)."""
+
+    def _check(self, X: object, fitting: bool) -> Array:
+        where = type(self).__name__ + (".fit" if fitting else ".transform")
+        X = as_float_array(X, where, "X")
+        check_2d(X, where, "X")
+        check_finite(X, where, "X")
+        if fitting:
+            if len(X) == 0:
+                raise ValueError(f"{where}: cannot fit on an empty array.")
+            return X
+        if not hasattr(self, "n_features_"):
+            raise ValueError(
+                f"{where}: this scaler has not been fitted yet. Call fit(X_train) first "
+                f"(or fit_transform(X_train)), then transform the other sets."
+            )
+        if X.shape[1] != self.n_features_:
+            raise ValueError(
+                f"{where}: the scaler was fitted on {self.n_features_} feature(s), "
+                f"got X with {X.shape[1]} (shape {X.shape})."
+            )
+        return X
+
+    def fit_transform(self, X: Array) -> Array:
+        """``fit(X)`` then ``transform(X)``. Use it on the training set only."""
+        return self.fit(X).transform(X)
+
+
+class MinMaxScaler(_Scaler):
+    """Rescale every feature to ``feature_range`` (default [0, 1]):
+
+        x_scaled = lo + (x − min) / (max − min) · (hi − lo)
+
+    with ``min`` and ``max`` of each column learned by ``fit`` (shape (n_features,)).
+    A constant column (max = min) is mapped to ``lo``. Data outside the fitted range lands
+    outside ``feature_range``; that is expected for new data.
+
+    Shapes: X (n_samples, n_features) → same shape.
+    """
+
+    def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)) -> None:
+        lo, hi = feature_range
+        if not lo < hi:
+            raise ValueError(
+                f"MinMaxScaler: feature_range must be (low, high) with low < high, "
+                f"got {feature_range!r}."
+            )
+        self.feature_range = (float(lo), float(hi))
+
+    def fit(self, X: Array) -> MinMaxScaler:
+        """Learn ``data_min_`` and ``data_max_`` of each column. Returns self."""
+        X = self._check(X, fitting=True)
+        self.data_min_ = X.min(axis=0)
+        self.data_max_ = X.max(axis=0)
+        data_range = self.data_max_ - self.data_min_
+        self.data_range_ = np.where(data_range == 0, 1.0, data_range)  # constant column
+        self.n_features_ = X.shape[1]
+        return self
+
+    def transform(self, X: Array) -> Array:
+        """x_scaled = lo + (x − min) / (max − min) · (hi − lo)."""
+        X = self._check(X, fitting=False)
+        lo, hi = self.feature_range
+        return lo + (X - self.data_min_) / self.data_range_ * (hi - lo)
+
+    def inverse_transform(self, X_scaled: Array) -> Array:
+        """Undo ``transform``: x = min + (x_scaled − lo) / (hi − lo) · (max − min)."""
+        X_scaled = self._check(X_scaled, fitting=False)
+        lo, hi = self.feature_range
+        return self.data_min_ + (X_scaled - lo) / (hi - lo) * self.data_range_
+
+
+class StandardScaler(_Scaler):
+    """Give every feature mean 0 and standard deviation 1:
+
+        x_scaled = (x − mean) / std
+
+    with ``mean_`` and ``scale_`` (= std, population form, ddof=0) of each column learned
+    by ``fit``, shape (n_features,). A constant column (std = 0) is only centred.
+
+    Shapes: X (n_samples, n_features) → same shape.
+    """
+
+    def fit(self, X: Array) -> StandardScaler:
+        """Learn ``mean_`` and ``scale_`` of each column. Returns self."""
+        X = self._check(X, fitting=True)
+        self.mean_ = X.mean(axis=0)
+        std = X.std(axis=0)
+        self.scale_ = np.where(std == 0, 1.0, std)  # constant column
+        self.n_features_ = X.shape[1]
+        return self
+
+    def transform(self, X: Array) -> Array:
+        """x_scaled = (x − mean) / std."""
+        X = self._check(X, fitting=False)
+        return (X - self.mean_) / self.scale_
+
+    def inverse_transform(self, X_scaled: Array) -> Array:
+        """Undo ``transform``: x = x_scaled · std + mean."""
+        X_scaled = self._check(X_scaled, fitting=False)
+        return X_scaled * self.scale_ + self.mean_
+
+
+# ----------------------------------------------------------------------------- splitting
+
+def _n_test(test_size: float | int, n: int, where: str) -> int:
+    """How many samples ``test_size`` means: a fraction in (0, 1) or a whole count."""
+    if isinstance(test_size, (bool, np.bool_)):
+        raise TypeError(f"{where}: test_size must be a fraction or a count, got {test_size!r}.")
+    if isinstance(test_size, (int, np.integer)):
+        n_test = int(test_size)
+    elif isinstance(test_size, (float, np.floating)) and 0.0 < test_size < 1.0:
+        n_test = math.ceil(test_size * n)  # round up, as scikit-learn does
+    else:
+        raise ValueError(
+            f"{where}: test_size must be a fraction between 0 and 1 (e.g. 0.2) or a whole "
+            f"number of samples, got {test_size!r}."
+        )
+    if not 1 <= n_test <= n - 1:
+        raise ValueError(
+            f"{where}: test_size={test_size!r} leaves {n_test} test and {n - n_test} training "
+            f"sample(s) out of {n}; both parts need at least one."
+        )
+    return n_test
+
+
+def split(X: Array, y: Array, test_size: float | int = 0.2,
+          seed: int | None = 0) -> tuple[Array, Array, Array, Array]:
+    """Shuffle the samples and cut them into a training part and a test part.
+
+    1. ``order = rng.permutation(n)``: the sample indices in a random order;
+    2. the first ``n_test`` of them are the test set, the rest the training set
+       (``n_test = ceil(test_size · n)`` for a fraction, or ``test_size`` itself for a count).
+
+    Every sample lands in exactly one part, and rows of ``X`` stay paired with ``y``.
+    This is our own small version of scikit-learn's ``train_test_split`` (it draws different
+    random numbers, so the parts differ from scikit-learn's for the same seed).
+
+    Shapes: X (n, ...) and y (n, ...) → X_train, X_test, y_train, y_test (the same order as
+    scikit-learn), with n − n_test and n_test rows.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+        raise ValueError(
+            f"split: X and y must have one row per sample and the same number of rows, got "
+            f"shapes {X.shape} and {y.shape}."
+        )
+    n_test = _n_test(test_size, len(X), "split")
+    order = np.random.default_rng(seed).permutation(len(X))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]
+
+
+# ----------------------------------------------------------------------------- digits
+
+@dataclass(repr=False)
+class DigitsData:
+    """The digits data set, split into training, validation and test parts.
+
+    ``X_*``: pixel features, float64, shape (n, 64), scaled as chosen in :func:`load_digits`.
+    ``y_*``: digit labels 0..9, int64, shape (n,). ``Y_*`` (properties): the same labels
+    one-hot, shape (n, 10). ``images_*`` (properties): the rows as 8×8 pictures, (n, 8, 8).
+    ``idx_*``: the row numbers of each sample in scikit-learn's ``load_digits()`` arrays.
+    """
+
+    X_train: Array
+    X_val: Array
+    X_test: Array
+    y_train: Array
+    y_val: Array
+    y_test: Array
+    idx_train: Array
+    idx_val: Array
+    idx_test: Array
+    n_classes: int = 10
+
+    @property
+    def Y_train(self) -> Array:  # capital Y: one-hot, as in the lessons
+        """One-hot training labels, shape (n_train, 10)."""
+        return one_hot(self.y_train, self.n_classes)
+
+    @property
+    def Y_val(self) -> Array:
+        """One-hot validation labels, shape (n_val, 10)."""
+        return one_hot(self.y_val, self.n_classes)
+
+    @property
+    def Y_test(self) -> Array:
+        """One-hot test labels, shape (n_test, 10)."""
+        return one_hot(self.y_test, self.n_classes)
+
+    @property
+    def images_train(self) -> Array:
+        """Training rows as 8×8 images, shape (n_train, 8, 8)."""
+        return self.X_train.reshape(-1, 8, 8)
+
+    @property
+    def images_val(self) -> Array:
+        """Validation rows as 8×8 images, shape (n_val, 8, 8)."""
+        return self.X_val.reshape(-1, 8, 8)
+
+    @property
+    def images_test(self) -> Array:
+        """Test rows as 8×8 images, shape (n_test, 8, 8)."""
+        return self.X_test.reshape(-1, 8, 8)
+
+    def __repr__(self) -> str:
+        return (
+            f"DigitsData(train={self.X_train.shape}, val={self.X_val.shape}, "
+            f"test={self.X_test.shape}, n_classes={self.n_classes})"
+        )
+
+
+_SCALINGS = ("fixed", "minmax", None)
+
+
+def load_digits(test_size: float = 0.2, val_size: float = 0.1, random_state: int = 42,
+                scale: str | None = "fixed", stratify_val: bool = True) -> DigitsData:
+    """Load scikit-learn's 1,797 handwritten digits (8×8 pixels, 10 classes) and split them.
+
+    Split (the "seed split", as in the source article):
+      1. test set: ``sklearn.model_selection.train_test_split(X, y, test_size=0.2,
+         random_state=42)`` on the full data, *not* stratified, exactly like the article,
+         so our test set (360 digits) is the article's and test accuracies can be compared;
+      2. validation set: carved from the training part only, a fraction ``val_size`` of it
+         (default 0.1 → 144 digits, leaving 1,293 for training), with the same
+         ``random_state``. It *is* stratified (``stratify_val=True``): with ~14 digits per
+         class, stratifying keeps every class equally represented, so the validation
+         accuracy used for early stopping is less noisy. ``val_size=0`` gives no validation
+         set (``X_val`` has shape (0, 64)).
+    The test set is never used for choosing anything; only the final score is measured on it.
+
+    Scaling (``scale``):
+      * ``"fixed"`` (default): divide by 16, the largest possible pixel value. The article
+        fits a ``MinMaxScaler`` on the whole data set *before* splitting, which lets the test
+        set influence the scaling (a small leak). The pixel range 0..16 is known in advance,
+        so dividing by 16 needs no statistics from any data: nothing leaks, every split and
+        every new hand-drawn digit is scaled the same way, and all values lie in [0, 1].
+        (It differs from the article's numbers only in pixel columns whose largest value in
+        the data is below 16, e.g. near the border, which MinMaxScaler would stretch.)
+      * ``"minmax"``: our :class:`MinMaxScaler`, fitted on the training part only, then
+        applied to validation and test (values there may fall slightly outside [0, 1]).
+      * ``None``: raw pixel values 0..16.
+
+    Shapes: see :class:`DigitsData`. Needs scikit-learn (imported here, not at ``import nnedu``).
+    """
+    if scale not in _SCALINGS:
+        raise ValueError(
+            f"load_digits: scale must be 'fixed', 'minmax' or None, got {scale!r}."
+        )
+    if not (isinstance(val_size, (int, float)) and 0.0 <= val_size < 1.0):
+        raise ValueError(
+            f"load_digits: val_size must be a fraction of the training part in [0, 1) "
+            f"(0 = no validation set), got {val_size!r}."
+        )
+    if not (isinstance(test_size, float) and 0.0 < test_size < 1.0):
+        raise ValueError(
+            f"load_digits: test_size must be a fraction between 0 and 1, got {test_size!r}."
+        )
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    digits = datasets.load_digits()
+    X = digits.data.astype(np.float64)
+    y = digits.target.astype(np.int64)
+    idx = np.arange(len(y))
+
+    # Step 1: the article's split. Passing idx along tells us which rows went where.
+    X_rest, X_test, y_rest, y_test, idx_rest, idx_test = train_test_split(
+        X, y, idx, test_size=test_size, random_state=random_state
+    )
+    # Step 2: the validation set, taken from the training part only.
+    if val_size > 0:
+        X_train, X_val, y_train, y_val, idx_train, idx_val = train_test_split(
+            X_rest, y_rest, idx_rest, test_size=val_size, random_state=random_state,
+            stratify=y_rest if stratify_val else None,
+        )
+    else:
+        X_train, y_train, idx_train = X_rest, y_rest, idx_rest
+        X_val = np.empty((0, X.shape[1]))
+        y_val = np.empty(0, dtype=np.int64)
+        idx_val = np.empty(0, dtype=np.int64)
+
+    if scale == "fixed":
+        X_train, X_val, X_test = (part / DIGITS_PIXEL_MAX for part in (X_train, X_val, X_test))
+    elif scale == "minmax":
+        scaler = MinMaxScaler().fit(X_train)
+        X_val = scaler.transform(X_val) if len(X_val) else X_val
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+
+    return DigitsData(X_train, X_val, X_test, y_train, y_val, y_test,
+                      idx_train, idx_val, idx_test)
+
+
+# ----------------------------------------------------------------------------- toy data sets
+
+def _check_count(value: object, where: str, name: str, minimum: int = 1) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or value < minimum:
+        raise ValueError(f"{where}: {name} must be a whole number >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _check_noise(noise: object, where: str) -> float:
+    if not isinstance(noise, (int, float, np.integer, np.floating)) or not noise >= 0 \
+            or not math.isfinite(noise):
+        raise ValueError(
+            f"{where}: noise must be a number >= 0 (the standard deviation of the Gaussian "
+            f"jitter), got {noise!r}."
+        )
+    return float(noise)
+
+
+def _shuffle(X: Array, y: Array, rng: np.random.Generator) -> tuple[Array, Array]:
+    order = rng.permutation(len(X))
+    return X[order], y[order]
+
+
+def xor(n_per_corner: int = 1, noise: float = 0.0, seed: int | None = 0) -> tuple[Array, Array]:
+    """The XOR problem: label 1 when exactly one of the two inputs is 1.
+
+    ====== ====== =====
+    x1     x2     y
+    ====== ====== =====
+    0      0      0
+    0      1      1
+    1      0      1
+    1      1      0
+    ====== ====== =====
+
+    No straight line separates the 1s from the 0s, which is why a hidden layer is needed.
+    By default the four points above, in this order. With ``n_per_corner > 1`` or
+    ``noise > 0`` each corner becomes a cloud of ``n_per_corner`` points with Gaussian
+    jitter of standard deviation ``noise`` (shuffled, seeded).
+
+    Returns X (4·n_per_corner, 2) float64 and y (4·n_per_corner,) int64.
+    """
+    n_per_corner = _check_count(n_per_corner, "xor", "n_per_corner")
+    noise = _check_noise(noise, "xor")
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    labels = np.array([0, 1, 1, 0], dtype=np.int64)
+    if n_per_corner == 1 and noise == 0.0:
+        return corners, labels
+    rng = np.random.default_rng(seed)
+    X = np.repeat(corners, n_per_corner, axis=0)
+    y = np.repeat(labels, n_per_corner)
+    X = X + noise * rng.standard_normal(X.shape)
+    return _shuffle(X, y, rng)
+
+
+def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[Array, Array]:
+    """Two interleaving half circles ("moons"), a classic non-linear two-class problem.
+
+    Class 0: (cos t, sin t); class 1: (1 − cos t, 0.5 − sin t), for t evenly spaced in
+    [0, π]; then Gaussian jitter of standard deviation ``noise`` and a shuffle.
+    Class 0 gets n // 2 points, class 1 the rest.
+
+    Returns X (n, 2) float64 and y (n,) int64.
+    """
+    n = _check_count(n, "moons", "n", minimum=2)
+    noise = _check_noise(noise, "moons")
+    rng = np.random.default_rng(seed)
+    n0 = n // 2
+    t0 = np.linspace(0.0, np.pi, n0)
+    t1 = np.linspace(0.0, np.pi, n - n0)
+    upper = np.column_stack([np.cos(t0), np.sin(t0)])
+    lower = np.column_stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)])
+    X = np.vstack([upper, lower])
+    y = np.concatenate([np.zeros(n0, dtype=np.int64), np.ones(n - n0, dtype=np.int64)])
+    X = X + noise * rng.standard_normal(X.shape)
+    return _shuffle(X, y, rng)
+
+
+def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
+            seed: int | None = 0) -> tuple[Array, Array]:
+    """A small circle inside a large one: class 0 on radius 1, class 1 on radius ``factor``.
+
+    Points at evenly spaced angles, then Gaussian jitter of standard deviation ``noise`` and
+    a shuffle. Class 0 gets n // 2 points, class 1 the rest. A single neuron (a straight
+    line) cannot separate them; a small hidden layer can.
+
+    Returns X (n, 2) float64 and y (n,) int64.
+    """
+    n = _check_count(n, "circles", "n", minimum=2)
+    noise = _check_noise(noise, "circles")
+    if not 0.0 < factor < 1.0:
+        raise ValueError(f"circles: factor (inner radius) must be in (0, 1), got {factor!r}.")
+    rng = np.random.default_rng(seed)
+    n0 = n // 2
+    t0 = np.linspace(0.0, 2.0 * np.pi, n0, endpoint=False)
+    t1 = np.linspace(0.0, 2.0 * np.pi, n - n0, endpoint=False)
+    outer = np.column_stack([np.cos(t0), np.sin(t0)])
+    inner = factor * np.column_stack([np.cos(t1), np.sin(t1)])
+    X = np.vstack([outer, inner])
+    y = np.concatenate([np.zeros(n0, dtype=np.int64), np.ones(n - n0, dtype=np.int64)])
+    X = X + noise * rng.standard_normal(X.shape)
+    return _shuffle(X, y, rng)
+
+
+def spirals(n_per_class: int = 100, n_classes: int = 2, noise: float = 0.2,
+            seed: int | None = 0) -> tuple[Array, Array]:
+    """Interleaved spiral arms, one arm per class: hard for a line, fine for a hidden layer.
+
+    For class k, point i of n: radius r = i / (n − 1), growing from 0 to 1, and angle
+    θ = 4k + 4r + noise·N(0, 1), so each arm turns by 4 radians and the arms start
+    4 radians apart; the point is r·(sin θ, cos θ). The samples are then shuffled.
+
+    Returns X (n_per_class·n_classes, 2) float64, inside the unit disc apart from the
+    noise, and y (n_per_class·n_classes,) int64 with values 0..n_classes − 1.
+    """
+    n_per_class = _check_count(n_per_class, "spirals", "n_per_class", minimum=2)
+    n_classes = _check_count(n_classes, "spirals", "n_classes", minimum=2)
+    noise = _check_noise(noise, "spirals")
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n_per_class * n_classes, 2))
+    y = np.zeros(n_per_class * n_classes, dtype=np.int64)
+    for k in range(n_classes):
+        rows = slice(k * n_per_class, (k + 1) * n_per_class)
+        r = np.linspace(0.0, 1.0, n_per_class)
+        theta = 4.0 * k + 4.0 * r + noise * rng.standard_normal(n_per_class)
+        X[rows] = np.column_stack([r * np.sin(theta), r * np.cos(theta)])
+        y[rows] = k
+    return _shuffle(X, y, rng)
+
+
+def regression_1d(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> tuple[Array, Array]:
+    """A one-input regression problem: y = sin(x) + noise·N(0, 1), x uniform in [−π, π].
+
+    The x values are sorted (so ``plt.plot(X, y)`` draws a line from left to right).
+    The true curve without noise is ``np.sin(X)``.
+
+    Returns X (n, 1) and y (n, 1), both float64 columns (the shape a network with one
+    input and one output expects).
+    """
+    n = _check_count(n, "regression_1d", "n")
+    noise = _check_noise(noise, "regression_1d")
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-np.pi, np.pi, size=n))
+    y = np.sin(x) + noise * rng.standard_normal(n)
+    return x.reshape(-1, 1), y.reshape(-1, 1)

@@ -1,0 +1,157 @@
+"""Loss functions: one number that says how wrong the predictions are, and its gradient.
+
+Convention: ``loss(y_pred, y_true)`` (prediction first) and
+``loss_gradient(y_pred, y_true)`` = dL/dy_pred, an array shaped like ``y_pred``.
+Every loss is an *average*, so its gradient carries the 1/m factor; layers below
+therefore just sum over the batch.
+
+Shapes: ``y_pred`` and ``y_true`` are (n_samples, n_outputs); for categorical
+cross-entropy ``y_true`` is one-hot, (n_samples, n_classes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from nnedu._validate import as_float_array, check_same_shape, unknown_name
+from nnedu.activations import sigmoid, softmax
+
+Array = np.ndarray
+
+#: Probabilities are clipped to [EPS, 1 − EPS] before taking a log, so log(0) never happens.
+EPS = 1e-12
+
+
+def _pair(y_pred: Array, y_true: Array, where: str) -> tuple[Array, Array]:
+    y_pred = as_float_array(y_pred, where, "y_pred")
+    y_true = as_float_array(y_true, where, "y_true")
+    check_same_shape(y_pred, y_true, where)
+    if y_pred.size == 0:
+        raise ValueError(f"{where}: got empty arrays; the loss needs at least one sample.")
+    return y_pred, y_true
+
+
+def _n_samples(y: Array) -> int:
+    return y.shape[0] if y.ndim > 0 else 1
+
+
+def mse(y_pred: Array, y_true: Array) -> float:
+    """Mean squared error, L = (1/N) Σ (ŷ − y)², averaged over all N entries."""
+    y_pred, y_true = _pair(y_pred, y_true, "mse")
+    return float(np.mean((y_pred - y_true) ** 2))
+
+
+def mse_gradient(y_pred: Array, y_true: Array) -> Array:
+    """dL/dŷ = 2 (ŷ − y) / N."""
+    y_pred, y_true = _pair(y_pred, y_true, "mse_gradient")
+    return 2.0 * (y_pred - y_true) / y_pred.size
+
+
+def mae(y_pred: Array, y_true: Array) -> float:
+    """Mean absolute error, L = (1/N) Σ |ŷ − y|: punishes outliers less than MSE."""
+    y_pred, y_true = _pair(y_pred, y_true, "mae")
+    return float(np.mean(np.abs(y_pred - y_true)))
+
+
+def mae_gradient(y_pred: Array, y_true: Array) -> Array:
+    """dL/dŷ = sign(ŷ − y) / N (we take 0 where ŷ = y exactly)."""
+    y_pred, y_true = _pair(y_pred, y_true, "mae_gradient")
+    return np.sign(y_pred - y_true) / y_pred.size
+
+
+def binary_cross_entropy(y_pred: Array, y_true: Array) -> float:
+    """L = −(1/N) Σ [y log p + (1 − y) log(1 − p)], with p = ŷ a probability in (0, 1).
+
+    p is clipped to [EPS, 1 − EPS] so that a confident wrong answer costs a large but
+    finite amount instead of infinity.
+    """
+    p, y = _pair(y_pred, y_true, "binary_cross_entropy")
+    p = np.clip(p, EPS, 1.0 - EPS)
+    return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
+
+
+def binary_cross_entropy_gradient(y_pred: Array, y_true: Array) -> Array:
+    """dL/dp = (p − y) / (p (1 − p)) / N."""
+    p, y = _pair(y_pred, y_true, "binary_cross_entropy_gradient")
+    p = np.clip(p, EPS, 1.0 - EPS)
+    return (p - y) / (p * (1.0 - p)) / p.size
+
+
+def categorical_cross_entropy(y_pred: Array, y_true: Array) -> float:
+    """L = −(1/m) Σ_i Σ_k y_ik log p_ik, averaged over the m samples only.
+
+    Summing over the classes k gives each sample's loss −log(p of the true class);
+    dividing by m × classes instead (``np.mean`` over everything) would shrink the loss
+    and its gradient by the number of classes.
+    """
+    p, y = _pair(y_pred, y_true, "categorical_cross_entropy")
+    p = np.clip(p, EPS, 1.0)
+    return float(-np.sum(y * np.log(p)) / _n_samples(p))
+
+
+def categorical_cross_entropy_gradient(y_pred: Array, y_true: Array) -> Array:
+    """dL/dp_ik = −y_ik / p_ik / m."""
+    p, y = _pair(y_pred, y_true, "categorical_cross_entropy_gradient")
+    p = np.clip(p, EPS, 1.0)
+    return -y / p / _n_samples(p)
+
+
+def softmax_cross_entropy_gradient(logits: Array, y_true: Array) -> Array:
+    """Fused softmax + categorical cross-entropy: dL/dz = (softmax(z) − y) / m.
+
+    Chaining the two by hand, dL/dz_j = Σ_k (−y_k / p_k) · p_k (δ_kj − p_j) = p_j − y_j
+    (because Σ_k y_k = 1). The fused form is simpler, and it is stable: it never divides
+    by a tiny probability.
+    """
+    z, y = _pair(logits, y_true, "softmax_cross_entropy_gradient")
+    return (softmax(z) - y) / _n_samples(z)
+
+
+def sigmoid_binary_cross_entropy_gradient(logits: Array, y_true: Array) -> Array:
+    """Fused sigmoid + binary cross-entropy: dL/dz = (σ(z) − y) / N.
+
+    dL/dp · dp/dz = (p − y) / (p (1 − p)) · p (1 − p) = p − y: the σ' factor cancels.
+    """
+    z, y = _pair(logits, y_true, "sigmoid_binary_cross_entropy_gradient")
+    return (sigmoid(z) - y) / z.size
+
+
+def softmax_cross_entropy(logits: Array, y_true: Array) -> float:
+    """Categorical cross-entropy computed from the logits z (before softmax), stably.
+
+    log p_k = z_k − log Σ_j e^(z_j), and the log-sum-exp is taken after subtracting the
+    row maximum, so even logits of ±1e4 give a finite loss.
+    """
+    z, y = _pair(logits, y_true, "softmax_cross_entropy")
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    return float(-np.sum(y * log_p) / _n_samples(z))
+
+
+def sigmoid_binary_cross_entropy(logits: Array, y_true: Array) -> float:
+    """Binary cross-entropy computed from the logits z (before the sigmoid), stably.
+
+    −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^(−|z|)).
+    """
+    z, y = _pair(logits, y_true, "sigmoid_binary_cross_entropy")
+    return float(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+
+LossPair = tuple[Callable[[Array, Array], float], Callable[[Array, Array], Array]]
+
+#: Name → (loss, gradient).
+LOSSES: dict[str, LossPair] = {
+    "mse": (mse, mse_gradient),
+    "mae": (mae, mae_gradient),
+    "binary_cross_entropy": (binary_cross_entropy, binary_cross_entropy_gradient),
+    "categorical_cross_entropy": (categorical_cross_entropy, categorical_cross_entropy_gradient),
+}
+
+
+def get_loss(name: str) -> LossPair:
+    """Look up ``(loss, loss_gradient)`` by name, e.g. ``get_loss("mse")``."""
+    if not isinstance(name, str) or name.lower() not in LOSSES:
+        raise unknown_name("loss", name, LOSSES)
+    return LOSSES[name.lower()]

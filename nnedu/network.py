@@ -1,0 +1,273 @@
+"""Sequential: a network is a list of layers applied one after the other.
+
+Forward:  x → layer 1 → layer 2 → … → prediction
+Backward: dL/dprediction → … → layer 2 → layer 1, each layer turning the gradient of its
+          output into the gradient of its input and filling its own ``grads``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from collections.abc import Sequence
+
+import numpy as np
+
+from nnedu._validate import as_float_array, check_2d, check_finite, unknown_name
+from nnedu.layers import LAYER_TYPES, Activation, Dense, Dropout, Layer
+from nnedu.losses import (
+    LOSSES,
+    get_loss,
+    sigmoid_binary_cross_entropy,
+    sigmoid_binary_cross_entropy_gradient,
+    softmax_cross_entropy,
+    softmax_cross_entropy_gradient,
+)
+
+Array = np.ndarray
+FILE_FORMAT = "nnedu-sequential-1"
+
+
+class Sequential:
+    """A stack of layers, e.g. ``Sequential([Dense(64, 64), Activation("relu"), Dense(64, 10),
+    Activation("softmax")])``."""
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        layers = list(layers)
+        if not layers:
+            raise ValueError("Sequential: give at least one layer, e.g. [Dense(2, 1)].")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"Sequential: item {i} is a {type(layer).__name__}, not a layer. Use layers "
+                    f"from nnedu.layers, e.g. Dense(2, 3) or Activation('relu')."
+                )
+        self.layers = layers
+        self._name_layers()
+        self._check_sizes()
+
+    def _name_layers(self) -> None:
+        """Give every layer a unique name: dense_1, relu_1, dense_2, …"""
+        seen: dict[str, int] = {}
+        for layer in self.layers:
+            seen[layer.name] = seen.get(layer.name, 0) + 1
+            layer.name = f"{layer.name}_{seen[layer.name]}"
+
+    def _check_sizes(self) -> None:
+        """Each Dense must accept what the Dense before it produces."""
+        previous: Dense | None = None
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                if previous is not None and previous.out_features != layer.in_features:
+                    raise ValueError(
+                        f"Sequential: layer '{previous.name}' outputs {previous.out_features} "
+                        f"features but the next Dense layer '{layer.name}' expects "
+                        f"{layer.in_features}. Make them equal."
+                    )
+                previous = layer
+
+    # ------------------------------------------------------------ forward / backward
+    def forward(self, x: Array, training: bool = False) -> Array:
+        """Run x through every layer in order; returns the network's output."""
+        for layer in self.layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def backward(self, grad_output: Array) -> Array:
+        """Run dL/d(output) through the layers in reverse; returns dL/d(input)."""
+        for layer in reversed(self.layers):
+            grad_output = layer.backward(grad_output)
+        return grad_output
+
+    def loss_and_backward(self, x: Array, y: Array,
+                          loss: str = "categorical_cross_entropy",
+                          training: bool = True) -> float:
+        """One forward pass, the loss, and one backward pass. Returns the loss value.
+
+        If the network ends in softmax and the loss is categorical cross-entropy (or sigmoid
+        and binary cross-entropy), the two are handled together: dL/dz = (p − y) / m is
+        sent straight to the layer before the activation. It is the same gradient as
+        chaining them one by one, but it cannot overflow or divide by a tiny probability.
+        """
+        output = self.forward(x, training=training)
+        last = self.layers[-1]
+        fused = _fused_pair(last, loss)
+        if fused is not None:
+            value_fn, grad_fn = fused
+            logits = last.z
+            value = value_fn(logits, y)
+            grad = grad_fn(logits, y)
+            for layer in reversed(self.layers[:-1]):
+                grad = layer.backward(grad)
+            return value
+        value_fn, grad_fn = get_loss(loss)
+        value = value_fn(output, y)
+        self.backward(grad_fn(output, y))
+        return value
+
+    # ------------------------------------------------------------ parameters
+    def named_parameters(self) -> list[tuple[str, Array]]:
+        """[("dense_1.W", W), ("dense_1.b", b), …] in layer order."""
+        return [(f"{layer.name}.{key}", value)
+                for layer in self.layers for key, value in layer.params.items()]
+
+    def parameters(self) -> list[Array]:
+        """Every parameter array (the same objects, so updating them changes the network)."""
+        return [value for _, value in self.named_parameters()]
+
+    def gradients(self) -> list[Array]:
+        """dL/dparameter for every parameter, in the order of ``parameters()``."""
+        grads = []
+        for layer in self.layers:
+            for key in layer.params:
+                if key not in layer.grads:
+                    raise RuntimeError(
+                        f"{layer.name}: no gradient for '{key}' yet. Call backward() (or "
+                        f"loss_and_backward()) before asking for gradients."
+                    )
+                grads.append(layer.grads[key])
+        return grads
+
+    def count_parameters(self) -> int:
+        """Total number of learnable numbers."""
+        return int(sum(p.size for p in self.parameters()))
+
+    # ------------------------------------------------------------ predictions
+    @property
+    def in_features(self) -> int | None:
+        first = next((layer for layer in self.layers if isinstance(layer, Dense)), None)
+        return None if first is None else first.in_features
+
+    def predict_proba(self, x: Array) -> Array:
+        """The network's output in evaluation mode (dropout off). Shape (n_samples, n_outputs)."""
+        x = as_float_array(x, "Sequential.predict_proba", "x")
+        check_2d(x, "Sequential.predict_proba", "x")
+        check_finite(x, "Sequential.predict_proba", "x")
+        return self.forward(x, training=False)
+
+    def predict(self, x: Array) -> Array:
+        """Class labels for a softmax output (argmax), 0/1 for a single sigmoid output
+        (threshold 0.5), the raw output otherwise (regression)."""
+        out = self.predict_proba(x)
+        last = self.layers[-1]
+        if isinstance(last, Activation) and last.activation == "softmax":
+            return np.argmax(out, axis=1)
+        if isinstance(last, Activation) and last.activation == "sigmoid" and out.shape[1] == 1:
+            return (out[:, 0] >= 0.5).astype(int)
+        return out
+
+    # ------------------------------------------------------------ summary
+    def summary(self) -> str:
+        """A table of layers, output shapes and parameter counts."""
+        width = self.in_features
+        rows = [("layer", "output shape", "parameters")]
+        for layer in self.layers:
+            width = layer.output_features(width) if width is not None else None
+            n = sum(p.size for p in layer.params.values())
+            rows.append((f"{layer.name} ({type(layer).__name__})", f"(batch, {width})", f"{n:,}"))
+        rows.append(("total", "", f"{self.count_parameters():,}"))
+        w0 = max(len(r[0]) for r in rows)
+        w1 = max(len(r[1]) for r in rows)
+        lines = [f"{a:<{w0}}  {b:<{w1}}  {c:>10}" for a, b, c in rows]
+        rule = "-" * len(lines[0])
+        return "\n".join([lines[0], rule, *lines[1:-1], rule, lines[-1]])
+
+    def __repr__(self) -> str:
+        inner = ",\n".join(f"    {layer!r}" for layer in self.layers)
+        return f"Sequential([\n{inner},\n])"
+
+    # ------------------------------------------------------------ save / load
+    def save(self, path: str | os.PathLike) -> None:
+        """Save layers and weights to a ``.npz`` file (plain arrays, no pickle)."""
+        config = [{"type": type(layer).__name__, "config": layer.config()} for layer in self.layers]
+        arrays = {f"param:{i}:{key}": value
+                  for i, layer in enumerate(self.layers) for key, value in layer.params.items()}
+        np.savez(path, format=np.array(FILE_FORMAT), config=np.array(json.dumps(config)), **arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Sequential:
+        """Rebuild a network saved with ``save``. Refuses pickled or foreign files."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {key: data[key] for key in data.files}
+        except FileNotFoundError:
+            raise FileNotFoundError(f"Sequential.load: no file at {os.fspath(path)!r}.") from None
+        except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+            raise ValueError(
+                f"Sequential.load: {os.fspath(path)!r} is not a readable nnedu model file "
+                f"(.npz written by Sequential.save): {err}"
+            ) from None
+        if not isinstance(arrays, dict) or str(arrays.get("format", "")) != FILE_FORMAT:
+            raise ValueError(
+                f"Sequential.load: {os.fspath(path)!r} was not written by Sequential.save "
+                f"(expected format {FILE_FORMAT!r})."
+            )
+        try:
+            config = json.loads(str(arrays["config"]))
+            layers = [_build_layer(entry) for entry in config]
+        except (KeyError, TypeError, ValueError, json.JSONDecodeError) as err:
+            raise ValueError(f"Sequential.load: the layer description is damaged: {err}") from None
+        model = cls.__new__(cls)
+        model.layers = layers  # names were stored already unique
+        for i, layer in enumerate(layers):
+            for key, current in layer.params.items():
+                stored = arrays.get(f"param:{i}:{key}")
+                if stored is None or stored.shape != current.shape:
+                    got = "missing" if stored is None else f"shape {stored.shape}"
+                    raise ValueError(
+                        f"Sequential.load: parameter '{layer.name}.{key}' should have shape "
+                        f"{current.shape} but the file has {got}."
+                    )
+                layer.params[key] = stored.copy()
+        return model
+
+
+def _build_layer(entry: dict) -> Layer:
+    kind = entry["type"]
+    if kind not in LAYER_TYPES:
+        raise ValueError(f"unknown layer type {kind!r}")
+    return LAYER_TYPES[kind](**entry["config"])
+
+
+def _fused_pair(last: Layer, loss: str):
+    """The fused (value, gradient) pair for softmax+CCE or sigmoid+BCE, else None."""
+    if not isinstance(loss, str) or loss.lower() not in LOSSES:
+        raise unknown_name("loss", loss, LOSSES)
+    if not isinstance(last, Activation):
+        return None
+    if last.activation == "softmax" and loss == "categorical_cross_entropy":
+        return softmax_cross_entropy, softmax_cross_entropy_gradient
+    if last.activation == "sigmoid" and loss == "binary_cross_entropy":
+        return sigmoid_binary_cross_entropy, sigmoid_binary_cross_entropy_gradient
+    return None
+
+
+def mlp(sizes: Sequence[int] = (64, 64, 10), activation: str = "relu", output: str = "softmax",
+        init: str | None = None, dropout: float = 0.0, seed: int | None = 0) -> Sequential:
+    """Build a multi-layer perceptron from layer sizes.
+
+    ``mlp((64, 64, 10))`` is Dense(64→64), ReLU, Dense(64→10), softmax. ``init`` defaults
+    to He for ReLU-like activations and Xavier for sigmoid/tanh. ``dropout`` > 0 adds a
+    Dropout layer after each hidden activation.
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or s < 1 for s in sizes):
+        raise ValueError(
+            f"mlp: sizes must list at least an input and an output size, all whole numbers ≥ 1, "
+            f"e.g. (64, 64, 10); got {sizes!r}."
+        )
+    if init is None:
+        init = "xavier" if activation in ("sigmoid", "tanh") else "he"
+    rng = np.random.default_rng(seed)
+    layers: list[Layer] = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        is_output = i == len(sizes) - 2
+        layers.append(Dense(n_in, n_out, init=init, rng=rng))
+        if not is_output:
+            layers.append(Activation(activation))
+            if dropout > 0:
+                layers.append(Dropout(dropout, rng=rng))
+        elif output != "linear":
+            layers.append(Activation(output))
+    return Sequential(layers)
