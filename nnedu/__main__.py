@@ -18,33 +18,37 @@ from nnedu.optim import OPTIMIZERS
 
 #: The default train-digits setup (the one the tests hold to ≥ 97.5 % test accuracy).
 DIGITS_DEFAULTS = {"hidden": 64, "activation": "relu", "optimizer": "adam", "lr": 0.01,
-                   "epochs": 60, "batch_size": 32, "seed": 0}
+                   "weight_decay": 3e-4, "epochs": 100, "batch_size": 32, "seed": 0}
 
 
 def train_digits(hidden: int = 64, activation: str = "relu", optimizer: str = "adam",
-                 lr: float = 0.01, epochs: int = 60, batch_size: int = 32, seed: int = 0,
+                 lr: float = 0.01, weight_decay: float = 3e-4, epochs: int = 100,
+                 batch_size: int = 32, seed: int = 0, early_stopping: int | None = None,
                  progress: bool = True, save: str | None = None) -> dict[str, float]:
     """Train a 64-hidden-10 network on the digits split; return accuracies and time.
 
-    The validation part picks the best epoch (early stopping with patience 10); the test
-    part is scored once, at the end.
+    The validation part is watched every epoch (and, with ``early_stopping=k``, picks the
+    best epoch); the test part is scored once, at the end. The defaults were chosen on the
+    validation part: Adam with L2 weight decay 3e-4 for 100 epochs.
     """
     from nnedu.data import load_digits
     from nnedu.metrics import accuracy
     from nnedu.network import mlp
+    from nnedu.optim import get_optimizer
     from nnedu.train import fit
 
     digits = load_digits()
     model = mlp((64, hidden, 10), activation=activation, seed=seed)
     start = time.perf_counter()
-    history = fit(model, digits.X_train, digits.y_train, optimizer=optimizer, lr=lr,
+    history = fit(model, digits.X_train, digits.y_train,
+                  optimizer=get_optimizer(optimizer, lr=lr, weight_decay=weight_decay),
                   epochs=epochs, batch_size=batch_size, seed=seed, progress=progress,
-                  validation_data=(digits.X_val, digits.y_val), early_stopping=10)
+                  validation_data=(digits.X_val, digits.y_val), early_stopping=early_stopping)
     seconds = time.perf_counter() - start
     if save:
         model.save(save)
     return {"test_accuracy": accuracy(digits.y_test, model.predict(digits.X_test)),
-            "val_accuracy": max(history["val_accuracy"]), "epochs": history.epochs,
+            "val_accuracy": history["val_accuracy"][-1], "epochs": history.epochs,
             "seconds": seconds}
 
 
@@ -81,8 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="optimizer (default %(default)s)")
     train.add_argument("--lr", type=_positive_float, default=d["lr"],
                        help="learning rate (default %(default)s)")
+    train.add_argument("--weight-decay", type=float, default=d["weight_decay"],
+                       help="L2 weight decay (default %(default)s; 0 turns it off)")
     train.add_argument("--epochs", type=_positive_int, default=d["epochs"],
-                       help="most epochs; early stopping may end sooner (default %(default)s)")
+                       help="most epochs (default %(default)s)")
+    train.add_argument("--early-stopping", type=_positive_int, metavar="PATIENCE",
+                       help="stop after PATIENCE epochs without a lower validation loss")
     train.add_argument("--batch-size", type=_positive_int, default=d["batch_size"],
                        help="mini-batch size (default %(default)s)")
     train.add_argument("--seed", type=int, default=d["seed"], help="random seed (default 0)")
@@ -110,11 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nnedu.execute import main as course_main
         return course_main(args.args)
     result = train_digits(hidden=args.hidden, activation=args.activation,
-                          optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
-                          batch_size=args.batch_size, seed=args.seed,
+                          optimizer=args.optimizer, lr=args.lr, weight_decay=args.weight_decay,
+                          epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+                          early_stopping=args.early_stopping,
                           progress=not args.no_progress, save=args.save)
     print(f"trained {result['epochs']} epochs in {result['seconds']:.2f} s; "
-          f"best validation accuracy {result['val_accuracy']:.2%}")
+          f"validation accuracy {result['val_accuracy']:.2%}")
     print(f"test accuracy: {result['test_accuracy']:.2%}")
     if args.save:
         print(f"model saved to {args.save}")

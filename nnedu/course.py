@@ -105,7 +105,8 @@ def read_source(path: str | Path) -> nbformat.NotebookNode:
     """Read a source notebook; every cell must carry its own fixed, unique id."""
     path = Path(path)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CourseBuildError(f"{path}: cannot be read as a notebook ({error})") from error
     if not isinstance(raw, dict) or raw.get("nbformat") != 4:
@@ -125,7 +126,7 @@ def read_source(path: str | Path) -> nbformat.NotebookNode:
                 f"{path}, cell {index}: the id '{cell_id}' is used twice; give the cell a new id"
             )
         seen.add(cell_id)
-    return nbformat.from_dict(raw)
+    return nbformat.reads(text, as_version=4)
 
 
 def make_exercise(notebook: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:

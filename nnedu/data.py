@@ -241,7 +241,7 @@ def split(X: Array, y: Array, test_size: float | int = 0.2,
 
 # ----------------------------------------------------------------------------- digits
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class DigitsData:
     """The digits data set, split into training, validation and test parts.
 
@@ -373,8 +373,7 @@ def load_digits(test_size: float = 0.2, val_size: float = 0.1, random_state: int
         X_train, X_val, X_test = (part / DIGITS_PIXEL_MAX for part in (X_train, X_val, X_test))
     elif scale == "minmax":
         scaler = MinMaxScaler().fit(X_train)
-        X_val = scaler.transform(X_val) if len(X_val) else X_val
-        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+        X_train, X_val, X_test = (scaler.transform(part) for part in (X_train, X_val, X_test))
 
     return DigitsData(X_train, X_val, X_test, y_train, y_val, y_test,
                       idx_train, idx_val, idx_test)

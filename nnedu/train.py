@@ -134,7 +134,7 @@ def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross
     """
     get_loss(loss)  # unknown names fail here, before any work
     X = _check_inputs(model, X, "fit")
-    y = prepare_targets(model, y, loss)
+    y = prepare_targets(model, y, loss).astype(X.dtype, copy=False)  # float32 stays float32
     if len(X) != len(y):
         raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)}; they must match.")
     if not isinstance(epochs, (int, np.integer)) or epochs < 1:
@@ -159,6 +159,7 @@ def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross
     if validation_data is not None:
         X_val = _check_inputs(model, validation_data[0], "fit (validation_data)")
         y_val = prepare_targets(model, validation_data[1], loss, "fit (validation_data)")
+        y_val = y_val.astype(X_val.dtype, copy=False)
 
     rng = np.random.default_rng(seed)
     params = model.parameters()

@@ -149,6 +149,8 @@ class CaseResult:
     hint: str = ""  # why it may have gone wrong
     note: str = ""  # warnings raised by the student's code
     details: str = ""  # traceback, only with verbose=True
+    expected: Any = field(default=None, repr=False)  # the right answer
+    got: Any = field(default=None, repr=False)  # what the student's function returned
 
     @property
     def passed(self) -> bool:
@@ -241,17 +243,21 @@ def run_checks(
                 results.append(CaseResult(case.name, "not run", "not run (see the time-out above)"))
             else:
                 results.append(_run_case(student_fn, case, timeout, verbose))
+        _add_mistake_hints(cases, results)
         result = CheckResult(title, results)
         _print_report(result, verbose)
     if raise_on_failure and not result.all_passed:
-        if result.not_written:
-            raise NotWrittenYet(f"{title} is not written yet — see the line above", result)
-        n_failed = result.n_total - result.n_passed
-        raise CheckFailed(
-            f"{n_failed} of {result.n_total} checks for {title} failed — see the lines above",
-            result,
-        )
+        # IPython shows the lines around this `raise`: what went wrong is printed above.
+        raise _failure(result)
     return result
+
+
+def _failure(result: CheckResult) -> CheckFailed:
+    if result.not_written:
+        return NotWrittenYet(f"{result.title} is not written yet — see the line above", result)
+    n_failed = result.n_total - result.n_passed
+    message = f"{n_failed} of {result.n_total} checks for {result.title} failed"
+    return CheckFailed(message + " — see the lines above", result)
 
 
 @dataclass
@@ -290,23 +296,22 @@ def _run_case(student_fn: Callable, case: Case, timeout: float, verbose: bool) -
             details=_student_traceback(outcome.error) if verbose else "",
         )
 
+    got = outcome.value
     changed = _changed_inputs(student_fn, (case.args, case.kwargs), (args, kwargs))
     try:
-        problem = _compare(expected, outcome.value, case.rtol, case.atol, full=verbose)
+        problem = _compare(expected, got, case.rtol, case.atol, full=verbose)
     except Exception as error:  # a strange return value must not crash the check
-        problem = f"could not compare what it returned ({_describe(outcome.value)}): {error}"
+        problem = f"could not compare what it returned ({_describe(got)}): {error}"
     if changed:
         message = f"changed its input {changed} in place"
         if problem:
             message += f", and {problem}"
         hint = "leave the inputs alone: build a new array (z = z * 2, not z *= 2 or z[...] = ...)"
-        return CaseResult(case.name, "wrong", message, hint=hint, note=note)
+        return CaseResult(case.name, "wrong", message, hint, note, expected=expected, got=got)
     if problem is None:
-        return CaseResult(case.name, "passed", note=note, hint=case.hint if note else "")
-    hint = _matching_mistake(outcome.value, expected, case)
-    if not hint and _same_shape(outcome.value, expected):
-        hint = case.hint  # the case's advice is about values, not about type or shape
-    return CaseResult(case.name, "wrong", problem, hint=hint, note=note)
+        hint = case.hint if note else ""  # advice about the warning
+        return CaseResult(case.name, "passed", "", hint, note, expected=expected, got=got)
+    return CaseResult(case.name, "wrong", problem, "", note, expected=expected, got=got)
 
 
 def _quiet_call(fn: Callable, case: Case) -> Any:
@@ -317,17 +322,49 @@ def _quiet_call(fn: Callable, case: Case) -> Any:
         return fn(*args, **kwargs)
 
 
-def _matching_mistake(got: Any, expected: Any, case: Case) -> str:
-    """The hint of the first known mistake whose output equals the student's output."""
-    for mistake in case.mistakes:
+def _add_mistake_hints(cases: Sequence[Case], results: list[CaseResult]) -> None:
+    """Give the wrong cases the hint of a known mistake that explains the student's answers.
+
+    A mistake explains the answers when the student's output equals the mistake's output in
+    every case that returned something, and differs from the right answer in at least one.
+    Matching a single case is not enough: on z = 0 many wrong formulas give the right number,
+    and many give the same wrong one.
+
+    Cases that no mistake explains get the case's own hint, which is about the edge case the
+    case tests, when another case passed and the output has the right shape: if nothing works
+    yet, or the shape is wrong, that hint would be noise.
+    """
+    answered = [
+        (c, r) for c, r in zip(cases, results, strict=True) if r.status in ("passed", "wrong")
+    ]
+    mistakes = list({id(m): m for case, _ in answered for m in case.mistakes}.values())
+    for mistake in mistakes:
+        explained = _explained_by(mistake, answered)
+        for result in explained:
+            result.hint = result.hint or mistake.hint
+    if not any(result.passed for result in results):
+        return
+    for case, result in answered:
+        wrong_values = result.status == "wrong" and _same_shape(result.got, result.expected)
+        if wrong_values and not result.hint:
+            result.hint = case.hint
+
+
+def _explained_by(mistake: Mistake, answered: list[tuple[Case, CaseResult]]) -> list[CaseResult]:
+    """The wrong results that ``mistake`` explains; [] if it disagrees with any answer."""
+    explained = []
+    for case, result in answered:
+        if mistake not in case.mistakes:
+            continue
         try:
             wrong = _quiet_call(mistake.func, case)
-            differs_from_right = _compare(expected, wrong, case.rtol, case.atol) is not None
-            if differs_from_right and _compare(wrong, got, case.rtol, case.atol) is None:
-                return mistake.hint
-        except Exception:  # a mistake that cannot run on this case does not apply to it
+            if _compare(wrong, result.got, case.rtol, case.atol) is not None:
+                return []
+            if not result.passed and _compare(result.expected, wrong, case.rtol, case.atol):
+                explained.append(result)
+        except Exception:  # a mistake that cannot run on this case tells nothing about it
             continue
-    return ""
+    return explained
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ Helpers (``from harness import ...``; all take ``page`` first)
 ``cell_output_text(page, code_cell)``     text of a code cell's output area
 ``output_image_bytes(page, index)``       PNG bytes of the plot in an ``Output``
 ``wait_for_new_image(page, before, index)``  wait until that plot differs from ``before``
+                                          and has settled; returns the final PNG bytes
+``wait_for_stable_image(page, index)``    wait until a plot stops changing; returns its bytes
 ``screenshot(page, name)``                save ``<artifacts>/<name>.png`` and return its path
 
 Tips: wait for the exact final value (a slider passes through every step); format the floats

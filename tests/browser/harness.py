@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -163,7 +164,9 @@ def output_image_bytes(page: Page, index: int = 0, timeout_ms: int = DEFAULT_TIM
 def wait_for_new_image(
     page: Page, before: bytes, index: int = 0, timeout_ms: int = DEFAULT_TIMEOUT_MS
 ) -> bytes:
-    """Wait until the image in the ``index``-th widget output differs from ``before``; return it."""
+    """Wait until the plot in the ``index``-th widget output differs from ``before`` and has
+    stopped changing (a slider moved n steps redraws n times); return the final PNG bytes.
+    """
     page.wait_for_function(
         """([index, before]) => {
             const outputs = document.querySelectorAll(
@@ -174,7 +177,26 @@ def wait_for_new_image(
         arg=[index, base64.b64encode(before).decode()],
         timeout=timeout_ms,
     )
-    return output_image_bytes(page, index, timeout_ms)
+    return wait_for_stable_image(page, index, timeout_ms)
+
+
+def wait_for_stable_image(
+    page: Page, index: int = 0, timeout_ms: int = DEFAULT_TIMEOUT_MS, quiet_ms: int = 1000
+) -> bytes:
+    """Wait until the kernel is idle and the plot in the ``index``-th widget output has stayed
+    the same for ``quiet_ms``; return its PNG bytes.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    current = output_image_bytes(page, index, timeout_ms)
+    while True:
+        wait_for_idle(page, timeout_ms)
+        page.wait_for_timeout(quiet_ms)
+        latest = output_image_bytes(page, index, timeout_ms)
+        if latest == current:
+            return latest
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the plot in widget output {index} kept changing ({timeout_ms} ms)")
+        current = latest
 
 
 # --------------------------------------------------------------------------- pictures
