@@ -160,8 +160,8 @@ def _check_nbgrader_metadata(cell: nbformat.NotebookNode, where: str, grade_ids:
     grade_ids.add(grade_id)
     if cell.cell_type == "markdown" and nbgrader.get("solution") and not nbgrader.get("grade"):
         raise CourseBuildError(
-            f"{where}: a markdown answer cell must be graded too: set \"grade\": true and "
-            "\"points\" in its nbgrader metadata"
+            f'{where}: a markdown answer cell must be graded too: set "grade": true and '
+            '"points" in its nbgrader metadata'
         )
 
 
@@ -208,11 +208,11 @@ def _strip_cell(cell: nbformat.NotebookNode, where: str) -> str:
     if found_solution and not is_solution:
         raise CourseBuildError(
             f"{where}: solution markers in a cell that is not a solution cell; set "
-            "\"solution\": true in the cell's nbgrader metadata, or remove the markers"
+            '"solution": true in the cell\'s nbgrader metadata, or remove the markers'
         )
     if found_hidden and not is_grade:
         raise CourseBuildError(
-            f"{where}: hidden tests in a cell that is not a grade cell; set \"grade\": true "
+            f'{where}: hidden tests in a cell that is not a grade cell; set "grade": true '
             "in the cell's nbgrader metadata, or remove the markers"
         )
     if is_solution and not found_solution:
@@ -275,8 +275,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="write nothing; exit 1 if the exercises differ from a fresh build",
     )
-    parser.add_argument("--source", default="solutions", help="source folder (default %(default)s)")
-    parser.add_argument("--out", default="exercises", help="output folder (default %(default)s)")
+    parser.add_argument(
+        "--source", metavar="DIR", default="solutions", help="source folder (default %(default)s)"
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", default="exercises", help="output folder (default %(default)s)"
+    )
     args = parser.parse_args(argv)
 
     with warnings.catch_warnings(record=True) as caught:

@@ -247,7 +247,7 @@ def run_checks(
         result = CheckResult(title, results)
         _print_report(result, verbose)
     if raise_on_failure and not result.all_passed:
-        # IPython shows the lines around this `raise`: what went wrong is printed above.
+        # What went wrong is printed above this message, one line per check.
         raise _failure(result)
     return result
 
@@ -669,8 +669,10 @@ def _print_report(result: CheckResult, verbose: bool) -> None:
             "with your code, then run this cell again."
         )
     else:
+        shown_hints: set[str] = set()
         for case in result.cases:
-            print("  " + _case_line(case))
+            print("  " + _case_line(case, repeated_hint=case.hint in shown_hints))
+            shown_hints.add(case.hint)
             if case.details:
                 print("      " + case.details.rstrip().replace("\n", "\n      "))
     if result.all_passed:
@@ -682,7 +684,7 @@ def _print_report(result: CheckResult, verbose: bool) -> None:
         )
 
 
-def _case_line(case: CaseResult) -> str:
+def _case_line(case: CaseResult, repeated_hint: bool = False) -> str:
     if case.passed:
         line = f"✓ {case.name}"
         if case.note:
@@ -691,6 +693,8 @@ def _case_line(case: CaseResult) -> str:
         line = f"✗ {case.name}: {case.message}"
         if case.note:
             line += f" ({case.note})"
-    if case.hint:
+    if case.hint and repeated_hint:
+        line += " — same hint as above"
+    elif case.hint:
         line += f" — hint: {case.hint}"
     return line

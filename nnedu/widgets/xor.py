@@ -141,10 +141,19 @@ def formula(params: Mapping[str, float], unit: str) -> str:
     if unit not in terms:
         raise ValueError(f"formula: unit must be 'h1', 'h2' or 'y', got {unit!r}.")
     (wa, xa), (wb, xb), bias = terms[unit]
-    text = f"{p[wa]:g}·{xa}"
-    for value, suffix in ((p[wb], f"·{xb}"), (p[bias], "")):
-        sign = "−" if value < 0 else "+"
-        text += f" {sign} {abs(value):g}{suffix}"
+    return _signed_sum(((p[wa], xa), (p[wb], xb), (p[bias], "")))
+
+
+def _signed_sum(terms: Sequence[tuple[float, str]]) -> str:
+    """Write a weighted sum with proper signs: ((1, "x1"), (-2, "x2"), (-0.5, "")) gives
+    "1·x1 − 2·x2 − 0.5"."""
+    text = ""
+    for k, (value, name) in enumerate(terms):
+        number = f"{abs(value):g}" + (f"·{name}" if name else "")
+        if k == 0:
+            text = ("−" if value < 0 else "") + number
+        else:
+            text += (" − " if value < 0 else " + ") + number
     return text
 
 
@@ -202,8 +211,8 @@ def plot_lines(lines: Sequence[tuple[float, float, float]], X: Array = XOR_X,
         predicted = (X @ np.array([w1, w2]) + b > 0).astype(int)
         wrong = predicted != y
         _scatter_xor(ax, X, y, wrong=wrong)
-        _style_plane(ax, f"{w1:g}·x1 + {w2:g}·x2 + {b:g} = 0\n{int(np.sum(~wrong))} of "
-                         f"{len(y)} right")
+        line = _signed_sum(((w1, "x1"), (w2, "x2"), (b, "")))
+        _style_plane(ax, f"{line} = 0\n{int(np.sum(~wrong))} of {len(y)} right")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
@@ -306,7 +315,7 @@ def draw_network(sizes: Sequence[int] = (2, 2, 1), ax=None, weight_names: bool =
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"draw_network: sizes needs at least two layers of ≥ 1 unit, got {sizes}.")
-    fig, ax = new_axes(ax, figsize=(1.9 * len(sizes) + 1.0, 0.75 * max(sizes) + 1.6))
+    fig, ax = new_axes(ax, figsize=(1.9 * len(sizes) + 1.0, 0.75 * max(sizes) + 1.0))
     tallest = max(sizes)
     xs = np.arange(len(sizes)) * 2.0
 
@@ -337,10 +346,10 @@ def draw_network(sizes: Sequence[int] = (2, 2, 1), ax=None, weight_names: bool =
                 ax.text(xs[layer], unit_y(layer, i), label.replace("%d", str(i + 1)),
                         ha="center", va="center", fontsize=11, zorder=4)
         unit_word = "feature" if layer == 0 else "unit"
-        ax.text(xs[layer], -0.9, f"{names[layer]}\n{n} {unit_word}{'s' if n > 1 else ''}",
+        ax.text(xs[layer], -0.55, f"{names[layer]}\n{n} {unit_word}{'s' if n > 1 else ''}",
                 ha="center", va="top", fontsize=10)
     ax.set_xlim(xs[0] - 0.8, xs[-1] + 0.8)
-    ax.set_ylim(-1.9, tallest - 0.4)
+    ax.set_ylim(-1.35, tallest - 0.55)
     ax.set_axis_off()
     if title:
         ax.set_title(title)

@@ -182,7 +182,11 @@ def test_a_known_mistake_gives_its_hint(capfd):
     ]
     result, _ = failing(lambda x: x + 1.0, cases(mistakes=mistakes))
     assert [case.hint for case in result.cases] == ["you added one", "you added one"]
-    assert "— hint: you added one" in stdout(capfd)
+    out = stdout(capfd)
+    assert "✗ one value: expected [3], got [2.5] — hint: you added one" in out
+    assert out.count("you added one") == 1  # the second line says "same hint as above"
+    assert "✗ a batch: expected [[0 2 4] [6 8 10]] (shape (2, 3)), got [[1 2 3] [4 5 6]]" in out
+    assert "— same hint as above" in out
 
 
 def test_a_mistake_that_matches_the_right_answer_is_not_blamed():
@@ -556,8 +560,15 @@ def test_in_a_jupyter_kernel_the_time_limit_works_and_nothing_reaches_stderr(cap
         nbformat.v4.new_code_cell("check_sigmoid(naive)"),
         nbformat.v4.new_code_cell("check_sigmoid(endless, timeout=0.5)"),
     ])
-    client = nbclient.NotebookClient(notebook, timeout=120, allow_errors=True,
-                                     kernel_name="python3")
+    from nnedu.execute import KERNEL_NAME, _current_env_kernel_manager
+
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=120,
+        allow_errors=True,
+        kernel_name=KERNEL_NAME,
+        kernel_manager_class=_current_env_kernel_manager(),  # this interpreter, not a stray spec
+    )
     client.execute()
     capfd.readouterr()  # the kernel process's own start-up messages; cell output is checked below
     passed, looped = notebook.cells[1].outputs, notebook.cells[2].outputs
