@@ -16,6 +16,9 @@ What it does for each notebook:
 3. runs every cell in order and stores the outputs in the file;
 4. removes what changes from run to run without meaning anything: execution timings and
    widget state (widgets are live objects; a student re-runs the cell to get them back).
+   Text that a widget callback prints (``interact``, ``with output:``) lives in that state,
+   so it is not stored; the notebook tests see it as new output. Tag such a cell
+   ``nbval-ignore-output``, with a comment saying why, and test the widget in tests/browser.
 
 A cell that raises an error stops the run: the command prints the cell and the error and
 leaves the notebook file unchanged. A cell whose error is part of the lesson carries the
@@ -175,7 +178,7 @@ def execute_notebook(path: str | os.PathLike[str], timeout: int = 600) -> float:
         kernel_manager_class=_current_env_kernel_manager(),
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
-        store_widget_state=False,
+        store_widget_state=True,  # needed to run Output widgets; the state is dropped below
         # The kernel's own start-up notices are not part of the notebook's story.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         on_cell_execute=remember_cell,

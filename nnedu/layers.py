@@ -110,7 +110,8 @@ class Dense(Layer):
             raise unknown_name("initialiser", init, INITIALISERS)
         self.in_features, self.out_features, self.init = int(in_features), int(out_features), init
         rng = _rng(rng, seed)
-        self.params["W"] = INITIALISERS[init]((self.in_features, self.out_features), rng).astype(dtype)
+        shape = (self.in_features, self.out_features)
+        self.params["W"] = INITIALISERS[init](shape, rng).astype(dtype)
         self.params["b"] = np.zeros(self.out_features, dtype=dtype)
         self.x: Array | None = None
 
@@ -182,7 +183,8 @@ class PReLU(Layer):
     def __init__(self, num_features: int, alpha: float = 0.25, name: str | None = None) -> None:
         super().__init__(name or "prelu")
         if not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"PReLU: num_features must be a whole number ≥ 1, got {num_features!r}.")
+            raise ValueError(
+                f"PReLU: num_features must be a whole number ≥ 1, got {num_features!r}.")
         self.num_features = int(num_features)
         self.params["alpha"] = np.full(self.num_features, float(alpha))
         self.z: Array | None = None

@@ -34,7 +34,10 @@ Schedule = Callable[[int], float]
 
 # ---------------------------------------------------------------- schedules
 def step_decay(drop: float = 0.5, every: int = 10) -> Schedule:
-    """Multiply the learning rate by ``drop`` every ``every`` epochs: factor = drop^⌊epoch/every⌋."""
+    """Multiply the learning rate by ``drop`` every ``every`` epochs.
+
+    factor = drop^⌊epoch / every⌋
+    """
     def factor(epoch: int) -> float:
         return drop ** (epoch // every)
     return factor

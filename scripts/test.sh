@@ -9,6 +9,7 @@
 #   NNEDU_FAST=1           same as --fast
 #   NNEDU_SKIP_INSTALL=1   do not run pip (the package is already installed in editable mode)
 #   NNEDU_ARTIFACTS=DIR    where browser tests save screenshots (default tests/browser/artifacts)
+#   NNEDU_CHROMIUM=PATH    another Chromium binary (default /usr/bin/chromium)
 #   CI=true                a missing Chromium is an error instead of a skipped browser test
 #
 # Steps:
@@ -28,13 +29,14 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --fast) fast=1 ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
 done
 
 PYTHON="${PYTHON:-python}"
+chromium="${NNEDU_CHROMIUM:-/usr/bin/chromium}"
 start_all=$SECONDS
 failures=()
 
@@ -55,9 +57,9 @@ check_pytest() {
 # ---------------------------------------------------------------- 1. Chromium
 if [ "$fast" = 1 ]; then
     step "browser tests off (--fast): Chromium not needed"
-elif [ -x /usr/bin/chromium ]; then
-    step "Chromium: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
-elif [ "$(id -u)" = 0 ]; then
+elif [ -x "$chromium" ]; then
+    step "Chromium: $("$chromium" --version 2>/dev/null || echo "$chromium")"
+elif [ "$(id -u)" = 0 ] && [ "$chromium" = /usr/bin/chromium ]; then
     step "installing Debian's chromium for the browser tests (apt-get)"
     t=$SECONDS
     if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; then
@@ -66,8 +68,8 @@ elif [ "$(id -u)" = 0 ]; then
     fi
     echo "chromium installed in $((SECONDS - t)) s"
 else
-    echo "test.sh: /usr/bin/chromium is missing and this user is not root, so it cannot be" >&2
-    echo "         installed here. Run 'sudo apt-get update && sudo apt-get install -y chromium'," >&2
+    echo "test.sh: $chromium is missing and cannot be installed here (apt-get needs root and" >&2
+    echo "         installs /usr/bin/chromium). Run 'sudo apt-get update && sudo apt-get install -y chromium'," >&2
     echo "         or use --fast to leave out the browser tests." >&2
     if [ "${CI:-}" = true ]; then exit 1; fi
     echo "         Continuing: the browser tests will be skipped." >&2

@@ -30,6 +30,7 @@ import numpy as np
 
 from nnedu import losses
 from nnedu.activations import sigmoid, sigmoid_derivative
+from nnedu.plots import COLORS
 
 Array = np.ndarray
 
@@ -47,10 +48,12 @@ START_TARGET = 1
 #: How each loss is written, drawn and ordered in the readouts and plots.
 LABELS: dict[str, str] = {"mse": "MSE", "mae": "MAE", "bce": "BCE"}
 STYLES: dict[str, dict] = {
-    "mse": {"color": "#0072B2", "marker": "o", "ls": "-"},  # blue, circle, solid
-    "mae": {"color": "#E69F00", "marker": "s", "ls": "--"},  # orange, square, dashed
-    "bce": {"color": "#009E73", "marker": "^", "ls": "-."},  # bluish green, triangle, dash-dot
+    "mse": {"color": COLORS[0], "marker": "o", "ls": "-"},  # blue, circle, solid
+    "mae": {"color": COLORS[1], "marker": "s", "ls": "--"},  # orange, square, dashed
+    "bce": {"color": COLORS[2], "marker": "^", "ls": "-."},  # bluish green, triangle, dash-dot
 }
+#: Marker sizes of the "you are here" points: a big circle stays visible behind a small square.
+MARKER_SIZES: dict[str, float] = {"mse": 13.0, "mae": 8.0, "bce": 11.0}
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -140,8 +143,8 @@ def regression_readout(y_hat: float, y_true: float = REGRESSION_TARGET) -> str:
     """The regression explorer's readout (HTML): a line with ŷ and y, then a table with one
     row per loss (``data-loss="mse"`` …): its value L and its gradient dL/dŷ."""
     values = regression_losses(y_hat, y_true)
-    caption = (f"<div>target y = {fmt(y_true)}, prediction ŷ = {fmt(y_hat)}, "
-               f"error ŷ − y = {fmt(float(y_hat) - float(y_true))}</div>")
+    caption = (f"<div>target y = {float(y_true):.2f}, prediction ŷ = {float(y_hat):.2f}, "
+               f"error ŷ − y = {round(float(y_hat) - float(y_true), 6) + 0.0:.2f}</div>")
     return caption + _table(["loss", "value L", "gradient dL/dŷ"],
                             [(name, values[name]) for name in ("mse", "mae")])
 
@@ -151,7 +154,7 @@ def binary_readout(z: float, y_true: int = START_TARGET) -> str:
     loss of p (``data-loss="bce"`` …): L, dL/dp and dL/dz = dL/dp · σ′(z)."""
     values = binary_losses(z, y_true)
     p = float(sigmoid(float(z)))
-    caption = (f"<div>logit z = {fmt(z)}, probability p = σ(z) = {fmt(p)}, target y = "
+    caption = (f"<div>logit z = {float(z):.2f}, probability p = σ(z) = {fmt(p)}, target y = "
                f"{int(y_true)}, σ′(z) = {fmt(float(sigmoid_derivative(float(z))))}</div>")
     return caption + _table(["loss of p", "value L", "dL/dp", "dL/dz = dL/dp · σ′(z)"],
                             [(name, values[name]) for name in ("mse", "mae", "bce")])
@@ -192,6 +195,14 @@ def _figure(axes, ncols: int, figsize: tuple[float, float]):
     return axes[0].figure, axes
 
 
+def _layout(fig) -> None:
+    """Fixed margins for a row of panels. (matplotlib's tight_layout measures every label and
+    takes most of the drawing time; a fixed layout keeps the sliders responsive.)"""
+    n_panels = len(fig.axes)
+    fig.subplots_adjust(left=0.055 if n_panels == 2 else 0.04, right=0.985, bottom=0.14,
+                        top=0.9, wspace=0.22 if n_panels == 2 else 0.25)
+
+
 def _with_jump(x: Array, y: Array, where: float) -> tuple[Array, Array]:
     """Insert a gap (nan) at ``where`` so a step such as sign(ŷ − y) is not drawn joined."""
     cut = np.searchsorted(x, where)
@@ -215,8 +226,8 @@ def plot_regression_losses(y_true: float = REGRESSION_TARGET, y_hat: float | Non
     if y_hat is not None:
         now = regression_losses(y_hat, y_true)
         for name, (value, gradient) in now.items():
-            style = dict(color=STYLES[name]["color"], marker=STYLES[name]["marker"], ms=10,
-                         mec="black", ls="none", zorder=5)
+            style = dict(color=STYLES[name]["color"], marker=STYLES[name]["marker"],
+                         ms=MARKER_SIZES[name], mec="black", ls="none", zorder=5)
             ax_loss.plot([y_hat], [value], **style)
             ax_grad.plot([y_hat], [gradient], **style)
         for ax in (ax_loss, ax_grad):
@@ -232,7 +243,8 @@ def plot_regression_losses(y_true: float = REGRESSION_TARGET, y_hat: float | Non
     ax_grad.set_title("Gradient: how hard training pushes ŷ")
     ax_loss.legend(loc="upper center", fontsize=9)
     ax_grad.legend(loc="upper left", fontsize=9)
-    fig.tight_layout()
+    if axes is None:
+        _layout(fig)
     return fig
 
 
@@ -253,8 +265,8 @@ def plot_binary_losses(y_true: int = START_TARGET, z: float | None = None,
                      label=LABELS[name])
     if z is not None:
         for name, (value, _, gradient) in binary_losses(z, y).items():
-            style = dict(color=STYLES[name]["color"], marker=STYLES[name]["marker"], ms=10,
-                         mec="black", ls="none", zorder=5)
+            style = dict(color=STYLES[name]["color"], marker=STYLES[name]["marker"],
+                         ms=MARKER_SIZES[name], mec="black", ls="none", zorder=5)
             ax_loss.plot([z], [value], **style)
             ax_grad.plot([z], [gradient], **style)
         for ax in (ax_loss, ax_grad):
@@ -271,7 +283,8 @@ def plot_binary_losses(y_true: int = START_TARGET, z: float | None = None,
     ax_grad.set_title("Gradient through the sigmoid, dL/dz")
     ax_loss.legend(loc="upper center", fontsize=9)
     ax_grad.legend(loc="lower right" if y == 1 else "upper left", fontsize=9)
-    fig.tight_layout()
+    if axes is None:
+        _layout(fig)
     return fig
 
 
@@ -279,9 +292,9 @@ def plot_probability_losses(marks: Sequence[float] = (0.9, 0.5, 0.1), axes=None)
     """BCE, MSE and MAE against the predicted probability p, for target y = 1 (left) and
     y = 0 (right). For y = 1, BCE is −log p: the "surprise" at seeing the truth, marked at
     the probabilities in ``marks``. Returns the figure."""
-    fig, axes = _figure(axes, 2, (11.0, 3.9))
+    fig, panels = _figure(axes, 2, (11.0, 3.9))
     p = np.linspace(1e-3, 1 - 1e-3, 999)
-    for ax, y in zip(axes, (1, 0), strict=True):
+    for ax, y in zip(panels, (1, 0), strict=True):
         curves = {
             "bce": -(y * np.log(p) + (1 - y) * np.log(1 - p)),
             "mse": (p - y) ** 2,
@@ -304,7 +317,8 @@ def plot_probability_losses(marks: Sequence[float] = (0.9, 0.5, 0.1), axes=None)
         ax.set_title(f"target y = {y}" + (": BCE = −log p" if y == 1 else ": BCE = −log(1 − p)"))
         ax.grid(alpha=0.3)
         ax.legend(loc="upper center" if y == 1 else "upper left", fontsize=9)
-    fig.tight_layout()
+    if axes is None:
+        _layout(fig)
     return fig
 
 
@@ -343,11 +357,14 @@ def plot_outlier_fit(data: Array, constants: Array, best: Mapping[str, float] | 
                label=f"mean = {mean:.2f}")
     ax.axvline(median, color=STYLES["mae"]["color"], ls=STYLES["mae"]["ls"], lw=2.2,
                label=f"median = {median:.2f}")
+    outlier = data[np.argmax(np.abs(data - median))]
+    ax.annotate("outlier", (outlier, 0.15), xytext=(outlier, 0.6), ha="right",
+                arrowprops={"arrowstyle": "->", "color": "0.3"})
     ax.set_ylim(-1, 1)
     ax.set_yticks([])
     ax.set_xlabel("value")
     ax.set_title("the data (one outlier)")
-    ax.legend(loc="upper right", fontsize=9)
+    ax.legend(loc="lower right", fontsize=9)
     for ax, name in zip(axes[1:], ("mse", "mae"), strict=True):
         style = STYLES[name]
         ax.plot(constants, curves[name], color=style["color"], ls=style["ls"], lw=2.2,
@@ -361,7 +378,7 @@ def plot_outlier_fit(data: Array, constants: Array, best: Mapping[str, float] | 
         ax.set_title(f"{LABELS[name]} is smallest at the {'mean' if name == 'mse' else 'median'}")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper center", fontsize=9)
-    fig.tight_layout()
+    _layout(fig)
     return fig
 
 
@@ -387,7 +404,7 @@ def plot_slow_learning(histories: Mapping[str, Array], z: Array | None = None, y
     ax_grad.set_xlabel("logit z")
     ax_grad.set_ylabel("|dL/dz| (log scale)")
     ax_grad.set_title(f"Size of the gradient, target y = {y}")
-    ax_grad.grid(alpha=0.3, which="both")
+    ax_grad.grid(alpha=0.3)
     ax_grad.legend(loc="lower left" if y == 1 else "lower right", fontsize=9)
     for name, p in histories.items():
         style = STYLES[name]
@@ -402,7 +419,7 @@ def plot_slow_learning(histories: Mapping[str, Array], z: Array | None = None, y
     ax_train.set_title(f"Training one logit towards y = {y}")
     ax_train.grid(alpha=0.3)
     ax_train.legend(loc="center right", fontsize=9)
-    fig.tight_layout()
+    _layout(fig)
     return fig
 
 

@@ -199,7 +199,7 @@ def plot_lines(lines: Sequence[tuple[float, float, float]], X: Array = XOR_X,
 
     from nnedu.plots import COLORS
 
-    xx, yy, points = plane_grid(200)
+    xx, yy, points = plane_grid(120)
     fig, axes = plt.subplots(1, len(lines), figsize=(size * len(lines), size + 0.5),
                              squeeze=False)
     for ax, (w1, w2, b) in zip(axes[0], lines):
@@ -282,7 +282,7 @@ def plot_remap(params: Mapping[str, float] = SOLUTION, X: Array = XOR_X, y: Arra
 
     p = _check_params(params)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 5.0), layout="constrained")
-    xx, yy, points = plane_grid(200)
+    xx, yy, points = plane_grid(120)
     W1, b1, _, _ = weight_matrices(p)
     Z = points @ W1 + b1
     for unit, (colour, style) in enumerate(((COLORS[2], "-"), (COLORS[5], "--"))):
@@ -371,7 +371,13 @@ def draw_explorer_figure(params: Mapping[str, float], X: Array = XOR_X, y: Array
     xx, yy, points = plane_grid(steps)
     H, y_hat = xor_forward(points, p)
     wrong = predict(X, p) != np.asarray(y)
-    fig, axes = plt.subplots(1, 4, figsize=(14.0, 4.0), layout="constrained")
+    # Fixed places for the panels (no tight or constrained layout: laying out text is the
+    # slow part of a redraw). Each panel is square: 2.1 by 2.1 inches.
+    width, height, side = 11.6, 3.4, 2.1
+    fig = plt.figure(figsize=(width, height))
+    side_w, side_h, bottom = side / width, side / height, 0.72 / height
+    lefts = (0.55 / width, 3.25 / width, 5.95 / width, 9.35 / width)
+    axes = [fig.add_axes((left, bottom, side_w, side_h)) for left in lefts]
     extent = (PLANE_LO, PLANE_HI, PLANE_LO, PLANE_HI)
     panels = (
         (H[:, 0], f"hidden unit 1\n$h_1$ = σ({formula(p, 'h1')})", None),
@@ -386,16 +392,23 @@ def draw_explorer_figure(params: Mapping[str, float], X: Array = XOR_X, y: Array
             ax.contour(xx, yy, grid, levels=[0.5], colors="k", linewidths=2)
         _scatter_xor(ax, X, np.asarray(y), wrong=crossed)
         _style_plane(ax, title)
-        ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
-        ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
-    fig.colorbar(image, ax=axes[:3], shrink=0.8, pad=0.01, label="unit output (0 to 1)")
+        ax.set_xticks([0, 0.5, 1])
+        ax.set_yticks([0, 0.5, 1])
     plot_hidden_space(p, X, y, ax=axes[3])
+    axes[3].set_xticks([0, 0.5, 1])
+    axes[3].set_yticks([0, 0.5, 1])
+    axes[3].set_xlabel("$h_1$")
+    axes[3].set_ylabel("$h_2$")
+    colorbar_axes = fig.add_axes((lefts[2] + side_w + 0.006, bottom, 0.008, side_h))
+    fig.colorbar(image, cax=colorbar_axes, ticks=[0, 0.5, 1])
+    fig.text(0.045, 0.025, "shading: the unit's output, from 0 (purple) to 1 (orange); "
+             "black line: output = 0.5", fontsize=9, color="0.25")
     handles, labels = axes[2].get_legend_handles_labels()
     for handle, label in zip(*axes[3].get_legend_handles_labels()):
         if label not in labels:
             handles.append(handle)
             labels.append(label)
-    fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False, fontsize=9)
+    fig.legend(handles, labels, loc="lower right", ncol=4, frameon=False, fontsize=9)
     return fig
 
 
@@ -421,25 +434,24 @@ class XorExplorer:
             for name in PARAM_NAMES
         }
         columns = []
-        for header, names in (
-            ("hidden unit 1: h1 = σ(w11·x1 + w12·x2 + b1)", PARAM_NAMES[0:3]),
-            ("hidden unit 2: h2 = σ(w21·x1 + w22·x2 + b2)", PARAM_NAMES[3:6]),
-            ("output: ŷ = σ(w31·h1 + w32·h2 + b3)", PARAM_NAMES[6:9]),
+        for header, unit, names in (
+            ("hidden unit 1", "h1 = σ(w11·x1 + w12·x2 + b1)", PARAM_NAMES[0:3]),
+            ("hidden unit 2", "h2 = σ(w21·x1 + w22·x2 + b2)", PARAM_NAMES[3:6]),
+            ("output unit", "ŷ = σ(w31·h1 + w32·h2 + b3)", PARAM_NAMES[6:9]),
         ):
-            columns.append(widgets.VBox([widgets.HTML(f"<b>{header}</b>"),
-                                         *(self.sliders[n] for n in names)]))
+            title = widgets.HTML(f"<b>{header}</b><br><small>{unit}</small>")
+            columns.append(widgets.VBox([title, *(self.sliders[n] for n in names)]))
         self.reset_button = widgets.Button(description="Reset to the solution",
                                            icon="undo", layout={"width": "200px"})
         self.readout = widgets.HTML()
         self.readout.add_class("nnedu-readout")
-        self.table = widgets.HTML()
+        self.table = widgets.HTML(layout={"margin": "0 0 0 24px", "width": "470px"})
         self.table.add_class("nnedu-xor-points")
         self.output = widgets.Output()
         self.widget = widgets.VBox([
             widgets.HBox(columns),
-            widgets.HBox([self.reset_button, self.readout],
-                         layout={"align_items": "center", "gap": "16px"}),
-            self.table,
+            widgets.HBox([widgets.VBox([self.reset_button, self.readout]), self.table],
+                         layout={"align_items": "center"}),
             self.output,
         ])
         self.widget.add_class("nnedu-xor")
@@ -481,14 +493,15 @@ class XorExplorer:
         from IPython.display import clear_output
 
         p = self.params
-        H, y_hat = xor_forward(XOR_X, p)
-        self.readout.value = f"<b>{readout_text(count_correct(p))}</b>"
-        self.table.value = _points_table(H, y_hat)
         with self.output:
             clear_output(wait=True)
             fig = draw_explorer_figure(p)
             plt.show()
             plt.close(fig)
+        # The text last: once the readout shows the new count, the new picture is there too.
+        H, y_hat = xor_forward(XOR_X, p)
+        self.table.value = _points_table(H, y_hat)
+        self.readout.value = f"<b>{readout_text(count_correct(p))}</b>"
 
 
 def _points_table(H: Array, y_hat: Array) -> str:
@@ -496,7 +509,7 @@ def _points_table(H: Array, y_hat: Array) -> str:
     rows = []
     for x, h, out, target in zip(XOR_X, H, y_hat, XOR_Y):
         said = int(out >= 0.5)
-        mark = "✓" if said == target else "✗ wrong"
+        mark = "✓ right" if said == target else "✗ wrong"
         rows.append(
             f"<tr><td>({x[0]:g}, {x[1]:g})</td><td>{h[0]:.2f}</td><td>{h[1]:.2f}</td>"
             f"<td>{out:.3f}</td><td>{said}</td><td>{target}</td><td>{mark}</td></tr>"

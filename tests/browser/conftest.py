@@ -105,6 +105,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects
 def pytest_collection_modifyitems(config, items):
     """Every test in this folder is a browser test, marked or not."""
     for item in items:

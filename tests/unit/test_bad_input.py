@@ -213,3 +213,17 @@ def test_nan_in_targets_is_named_before_training():
     with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=r"fit: .*nan"):
         fit(mlp((2, 4, 1), output="linear"), Xr, y, loss="mse", epochs=1, batch_size=None,
             progress=False)
+
+
+@pytest.mark.xfail(strict=True, reason="network.py mlp: only dropout > 0 adds Dropout layers, "
+                   "so a negative rate is silently ignored instead of reaching Dropout's check")
+def test_mlp_refuses_a_negative_dropout_rate():
+    with pytest.raises(ValueError, match=r"Dropout.*\[0, 1\).*-0\.2"):
+        mlp((2, 3, 1), dropout=-0.2)
+
+
+@pytest.mark.xfail(strict=True, reason="_validate.py check_positive accepts inf, so an infinite "
+                   "learning rate only shows up later as 'training diverged'")
+def test_infinite_learning_rate_is_refused():
+    with pytest.raises(ValueError, match=r"SGD: the learning rate lr .*inf"):
+        optim.SGD(lr=float("inf"))

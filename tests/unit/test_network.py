@@ -425,3 +425,15 @@ def test_load_refuses_a_plain_npy_array(tmp_path):
     path = tmp_path / "weights.npy"
     np.save(path, np.arange(4.0))
     assert_refused(path, "not a readable nnedu model file")
+
+
+@pytest.mark.xfail(strict=True, reason="network.py Sequential.save: np.savez appends '.npz' to "
+                   "a name without it, so save('model') writes model.npz and load('model') "
+                   "then finds no file")
+def test_save_and_load_with_the_same_name_without_suffix(tmp_path):
+    model = mlp((3, 4, 2), seed=0)
+    path = tmp_path / "model"
+    model.save(path)
+    loaded = Sequential.load(path)
+    X = np.ones((2, 3))
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))

@@ -1,0 +1,493 @@
+"""Lesson 05 · Gradient descent: walk downhill on the loss, one step at a time.
+
+The update rule, with η the learning rate:
+
+    w ← w − η · dL/dw
+
+What is here:
+
+    loss_1d, slope_1d          the lesson's first loss L(w) = (w − 3)² + 1 and its slope
+    gradient_descent           the rule as a loop: the whole path w₀, w₁, …, w_steps
+    second_derivative          the curvature L″(w), measured with three loss values
+    largest_stable_lr          2 / (largest curvature): above it gradient descent diverges
+    bowl_loss, bowl_gradient   an elongated 2-D bowl L(w₁, w₂) = ½ (1·w₁² + 10·w₂²)
+    run_status, format_loss    the words and numbers of the explorer's readout
+    explorer_readout           the readout for a learning rate and a number of steps
+    line_data                  a small regression problem y = 2x + 1 + noise
+    mse_surface                the MSE of the line ŷ = w·x + b for a grid of (w, b)
+    plot_bowl_path, plot_loss_per_step, plot_paths_on_contours   the lesson's figures
+    gradient_descent_explorer  sliders for η (log scale) and the number of steps
+
+Why 2 / curvature? Near a minimum w* a quadratic loss with curvature c = L″ has the slope
+c · (w − w*), so one step multiplies the distance to the minimum by (1 − η c):
+
+    w_new − w* = (1 − η c) · (w − w*)
+
+The distance shrinks when |1 − η c| < 1, that is 0 < η < 2 / c. For 1 / c < η < 2 / c the
+factor is negative: w jumps over the minimum on every step (a zigzag) but still gets closer.
+For η > 2 / c every step lands farther away than the last: the run diverges. A loss in many
+dimensions has one curvature per direction; the steepest one sets the limit.
+
+numpy is imported here; matplotlib and ipywidgets only inside the functions that draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from nnedu.plots import COLORS, MARKERS
+
+Array = np.ndarray
+
+# ----------------------------------------------------------------------------- the 1-D loss
+#: L(w) = (w − W_BEST_1D)² + L_MIN_1D: the lowest point is at w = 3, where L = 1.
+W_BEST_1D = 3.0
+L_MIN_1D = 1.0
+
+# ----------------------------------------------------------------------------- the 2-D bowl
+#: L(w₁, w₂) = ½ (c₁ w₁² + c₂ w₂²): curvature 1 along w₁ and 10 along w₂, minimum 0 at (0, 0).
+BOWL_CURVATURES = (1.0, 10.0)
+#: Where every run on the bowl starts.
+BOWL_START = (-4.0, 1.5)
+#: The part of the (w₁, w₂) plane the contour plots show: (w₁ min, w₁ max, w₂ min, w₂ max).
+BOWL_VIEW = (-5.0, 5.0, -2.5, 2.5)
+
+# ----------------------------------------------------------------------------- the explorer
+#: The learning-rate slider moves log₁₀(η) from −3 to 0 in steps of 0.1 (η from 0.001 to 1).
+LR_LOG_RANGE = (-3.0, 0.0, 0.1)
+#: It starts at η = 10^−1.3 ≈ 0.05.
+START_LR_EXPONENT = -1.3
+#: The steps slider: (min, max, step) and start.
+STEPS_RANGE = (1, 100, 1)
+START_STEPS = 20
+
+#: The regression problem of the lesson: y = TRUE_W · x + TRUE_B + noise.
+TRUE_W, TRUE_B = 2.0, 1.0
+
+PATH_COLOR = COLORS[3]  # vermillion: stands out on the blue-green contours
+
+
+# ----------------------------------------------------------------------------- checks
+def _positive_number(value: object, where: str, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: {name} must be a number such as 0.1, "
+                        f"got {type(value).__name__} {value!r}.")
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{where}: {name} must be a positive number such as 0.1, got {value!r}.")
+    return value
+
+
+def _step_count(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{where}: steps must be a whole number ≥ 0 (how many updates to "
+                         f"make), got {value!r}.")
+    return int(value)
+
+
+# ----------------------------------------------------------------------------- 1-D
+def loss_1d(w: Array | float) -> Array | float:
+    """L(w) = (w − 3)² + 1, for a number or every entry of an array."""
+    return (np.asarray(w, dtype=float) - W_BEST_1D) ** 2 + L_MIN_1D
+
+
+def slope_1d(w: Array | float) -> Array | float:
+    """dL/dw = 2 (w − 3): the slope of the tangent to L at w."""
+    return 2.0 * (np.asarray(w, dtype=float) - W_BEST_1D)
+
+
+def second_derivative(loss: Callable[[float], float], w: float, h: float = 1e-3) -> float:
+    """The curvature L″(w), from three loss values: (L(w + h) − 2 L(w) + L(w − h)) / h².
+
+    For a quadratic such as (w − 3)² + 1 it is the same at every w (here 2), and the
+    formula is exact up to rounding.
+    """
+    return float((loss(w + h) - 2.0 * loss(w) + loss(w - h)) / h**2)
+
+
+def largest_stable_lr(curvatures: float | Sequence[float]) -> float:
+    """The learning-rate limit of gradient descent on a quadratic: 2 / (largest curvature).
+
+    Below it every run converges; above it every run (that does not start exactly at the
+    minimum) diverges.
+    """
+    c = np.atleast_1d(np.asarray(curvatures, dtype=float))
+    if c.size == 0 or not np.all(c > 0):
+        raise ValueError(f"largest_stable_lr: curvatures must be positive numbers (a bowl that "
+                         f"curves up in every direction), got {curvatures!r}.")
+    return float(2.0 / c.max())
+
+
+def gradient_descent(gradient: Callable[[Array], Array], start: float | Sequence[float],
+                     lr: float, steps: int) -> Array:
+    """Run w ← w − η · gradient(w) ``steps`` times from ``start``; return every point visited.
+
+    ``start`` is a number (1-D loss) or a vector of d weights. Returns the path, shape
+    (steps + 1,) for a number or (steps + 1, d) for a vector; row 0 is the start.
+    A diverging run may grow to inf: that is the lesson, so numpy's overflow warning is
+    switched off here.
+    """
+    lr = _positive_number(lr, "gradient_descent", "the learning rate lr")
+    steps = _step_count(steps, "gradient_descent")
+    w = np.array(start, dtype=float)
+    path = [w.copy()]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            w = w - lr * gradient(w)
+            path.append(w.copy())
+    return np.array(path)
+
+
+# ----------------------------------------------------------------------------- 2-D bowl
+def bowl_loss(w: Array) -> Array | float:
+    """L(w₁, w₂) = ½ (1·w₁² + 10·w₂²). w: (2,) or (..., 2) (a whole grid at once)."""
+    w = np.asarray(w, dtype=float)
+    c1, c2 = BOWL_CURVATURES
+    with np.errstate(over="ignore", invalid="ignore"):
+        return 0.5 * (c1 * w[..., 0] ** 2 + c2 * w[..., 1] ** 2)
+
+
+def bowl_gradient(w: Array) -> Array:
+    """∇L = (1·w₁, 10·w₂). w: (2,) or (..., 2); returns the same shape."""
+    w = np.asarray(w, dtype=float)
+    return w * np.asarray(BOWL_CURVATURES)
+
+
+def bowl_path(lr: float, steps: int, start: Sequence[float] = BOWL_START) -> Array:
+    """Gradient descent on the bowl: the points visited, shape (steps + 1, 2)."""
+    return gradient_descent(bowl_gradient, start, lr, steps)
+
+
+# ----------------------------------------------------------------------------- readout
+def run_status(lr: float, curvatures: float | Sequence[float] = BOWL_CURVATURES) -> str:
+    """What gradient descent with learning rate η does on a quadratic with these curvatures.
+
+    * "converging"          η < 1 / c_max: every coordinate slides smoothly to the minimum
+    * "converging, zigzag"  1 / c_max ≤ η < 2 / c_max: the steep coordinate jumps over the
+                            minimum on every step, but closer each time
+    * "stuck oscillating"   η = 2 / c_max exactly: the steep coordinate jumps back and forth
+                            forever, at the same distance
+    * "diverging"           η > 2 / c_max: every step lands farther away
+    """
+    lr = _positive_number(lr, "run_status", "the learning rate lr")
+    limit = largest_stable_lr(curvatures)
+    if lr > limit:
+        return "diverging"
+    if lr == limit:
+        return "stuck oscillating"
+    if lr >= limit / 2:
+        return "converging, zigzag"
+    return "converging"
+
+
+def format_loss(value: float) -> str:
+    """A loss for the readout: 4 decimals between 0.001 and 10 000 ("0.0123"), otherwise
+    powers of ten ("3.42e+05", "1.20e-07"); "inf" when it overflowed."""
+    value = float(value)
+    if not np.isfinite(value):
+        return "inf"
+    if value == 0.0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.4f}"
+    return f"{value:.2e}"
+
+
+def explorer_readout(lr: float, steps: int, start: Sequence[float] = BOWL_START) -> str:
+    """The explorer's text for learning rate ``lr`` and ``steps`` updates on the bowl, e.g.
+
+    "after 20 steps: loss 0.0123 (converging). η = 0.0501 is below 1/c_max = 0.1."
+    "diverging: loss 3.42e+05 after 20 steps. η = 0.251 is above 2/c_max = 0.2."
+    """
+    status = run_status(lr)
+    steps = _step_count(steps, "explorer_readout")
+    loss = format_loss(bowl_loss(bowl_path(lr, steps, start)[-1]))
+    c_max = max(BOWL_CURVATURES)
+    limit = largest_stable_lr(BOWL_CURVATURES)
+    word = "step" if steps == 1 else "steps"
+    eta = f"η = {lr:.3g}"
+    if status == "diverging":
+        return (f"diverging: loss {loss} after {steps} {word}. "
+                f"{eta} is above 2/c_max = {limit:.3g}.")
+    if status == "converging":
+        reason = f"{eta} is below 1/c_max = {1 / c_max:.3g}."
+    elif status == "converging, zigzag":
+        reason = f"{eta} is between 1/c_max = {1 / c_max:.3g} and 2/c_max = {limit:.3g}."
+    else:
+        reason = f"{eta} is exactly 2/c_max = {limit:.3g}."
+    return f"after {steps} {word}: loss {loss} ({status}). {reason}"
+
+
+# ----------------------------------------------------------------------------- regression
+def line_data(n: int = 64, noise: float = 0.5, seed: int | None = 0) -> tuple[Array, Array]:
+    """A small regression problem: y = 2x + 1 + noise·N(0, 1), x uniform in [0, 2].
+
+    Returns X (n, 1) and y (n, 1), float64 columns (what a Dense(1, 1) network expects).
+    The same seed gives the same points, bit for bit.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"line_data: n must be a whole number ≥ 2 (samples), got {n!r}.")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or noise < 0:
+        raise ValueError(f"line_data: noise must be a number ≥ 0, got {noise!r}.")
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 2.0, size=n)
+    y = TRUE_W * x + TRUE_B + noise * rng.standard_normal(n)
+    return x.reshape(-1, 1), y.reshape(-1, 1)
+
+
+def mse_surface(w: Array, b: Array, X: Array, y: Array) -> Array:
+    """MSE of the line ŷ = w·x + b on the data (X, y), for every (w, b) of a grid.
+
+    w, b: arrays of one shape (e.g. from np.meshgrid); X, y: (n, 1). Returns w's shape.
+    L(w, b) = (1/n) Σᵢ (w·xᵢ + b − yᵢ)².
+    """
+    x, t = np.asarray(X, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
+    w, b = np.asarray(w, dtype=float), np.asarray(b, dtype=float)
+    errors = w[..., None] * x + b[..., None] - t  # (..., n)
+    return np.mean(errors**2, axis=-1)
+
+
+# ----------------------------------------------------------------------------- plots
+def _axes(ax, figsize: tuple[float, float]):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_descent_1d(path: Array, ax=None, title: str | None = None, tangents: int = 4,
+                    tangent_width: float = 1.3):
+    """L(w) = (w − 3)² + 1 with a gradient-descent ``path`` (steps + 1,) on it: a dot at every
+    w_t, the first ones numbered, and the tangent line (slope L′(w_t)) at the first
+    ``tangents`` points (0: none).
+
+    The view widens to hold the whole path, so a diverging run is drawn too.
+    """
+    fig, ax = _axes(ax, (7.0, 4.2))
+    path = np.asarray(path, dtype=float)
+    finite = path[np.isfinite(path)]
+    lo = min(finite.min(), W_BEST_1D - 4.0) - 0.5
+    hi = max(finite.max(), W_BEST_1D + 4.0) + 0.5
+    w = np.linspace(lo, hi, 400)
+    ax.plot(w, loss_1d(w), color=COLORS[0], lw=2.2, label="$L(w) = (w - 3)^2 + 1$")
+    if tangents:
+        for k, wt in enumerate(path[: min(tangents, len(path) - 1)]):
+            seg = np.array([wt - tangent_width, wt + tangent_width])
+            ax.plot(seg, loss_1d(wt) + slope_1d(wt) * (seg - wt), color=COLORS[1], lw=1.4,
+                    ls="--", label="tangent, slope $L'(w_t)$" if k == 0 else None)
+    ax.plot(path, loss_1d(path), color=PATH_COLOR, marker="o", ms=6, lw=1, ls=":",
+            label="$w_t$ after $t$ steps", zorder=4)
+    labelled = []  # number the first points, but only where the number has room
+    for k, wt in enumerate(path[: min(len(path), 6)]):
+        if all(abs(wt - other) > 0.04 * (hi - lo) for other in labelled):
+            ax.annotate(str(k), (wt, loss_1d(wt)), textcoords="offset points", xytext=(0, 8),
+                        ha="center", fontsize=9, color=PATH_COLOR)
+            labelled.append(wt)
+    ax.plot(W_BEST_1D, L_MIN_1D, marker="*", ms=14, color=COLORS[7], ls="none",
+            label="minimum", zorder=5)
+    ax.set_xlim(lo, hi)
+    top = float(loss_1d(np.array([lo, hi])).max())
+    ax.set_ylim(0, top * 1.05)
+    ax.set_xlabel("weight $w$")
+    ax.set_ylabel("loss $L(w)$")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper center", framealpha=0.9)
+    return ax
+
+
+def plot_distance_per_step(paths: Mapping[str, Array], best: float = W_BEST_1D, ax=None,
+                           title: str = "distance to the minimum after each step"):
+    """|w_t − w*| against t on a log scale, one line per run (label → path (steps + 1,)).
+
+    Shrinking by the factor |1 − η c| each step is a straight line down; a factor above 1
+    is a straight line up.
+    """
+    fig, ax = _axes(ax, (6.0, 4.0))
+    for k, (label, path) in enumerate(paths.items()):
+        distance = np.abs(np.asarray(path, dtype=float) - best)
+        ax.semilogy(np.arange(len(distance)), distance, color=COLORS[k % len(COLORS)],
+                    marker=MARKERS[k % len(MARKERS)], ms=4, lw=1.5, label=label)
+    ax.set_xlabel("step t")
+    ax.set_ylabel(r"$|w_t - w^*|$ (log scale)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="major")
+    ax.legend(fontsize=9)
+    return ax
+
+
+def plot_bowl_contours(ax=None, view: Sequence[float] = BOWL_VIEW, levels: int = 12):
+    """Contour lines of the bowl over ``view`` (w₁ min, w₁ max, w₂ min, w₂ max), the minimum
+    marked with a star, equal scales on both axes (so the bowl looks as long as it is)."""
+    fig, ax = _axes(ax, (6.0, 3.6))
+    w1, w2 = np.meshgrid(np.linspace(view[0], view[1], 201), np.linspace(view[2], view[3], 121))
+    loss = bowl_loss(np.stack([w1, w2], axis=-1))
+    ax.contour(w1, w2, loss, levels=np.geomspace(0.05, loss.max(), levels), cmap="viridis",
+               linewidths=1)
+    ax.plot(0, 0, marker="*", ms=14, color=COLORS[7], ls="none", label="minimum", zorder=4)
+    ax.set_xlim(view[0], view[1])
+    ax.set_ylim(view[2], view[3])
+    ax.set_aspect("equal")
+    ax.set_xlabel("$w_1$ (curvature 1)")
+    ax.set_ylabel("$w_2$ (curvature 10)")
+    return ax
+
+
+def plot_bowl_path(path: Array, ax=None, title: str | None = None,
+                   view: Sequence[float] = BOWL_VIEW, label: str = "gradient descent"):
+    """The bowl's contours with a gradient-descent ``path`` (steps + 1, 2) drawn on top:
+    dots at every point, the start as a square. Points outside the view are clipped."""
+    ax = plot_bowl_contours(ax, view)
+    path = np.asarray(path, dtype=float)
+    ax.plot(path[:, 0], path[:, 1], color=PATH_COLOR, marker="o", ms=3.5, lw=1.3, label=label,
+            zorder=3)
+    ax.plot(path[0, 0], path[0, 1], marker="s", ms=8, color=PATH_COLOR, mec="black", ls="none",
+            label="start", zorder=5)
+    outside = ~((path[:, 0] >= view[0]) & (path[:, 0] <= view[1])
+                & (path[:, 1] >= view[2]) & (path[:, 1] <= view[3]))
+    if np.any(outside):
+        ax.text(0.02, 0.03, f"the path leaves the picture at step {int(np.argmax(outside))}",
+                transform=ax.transAxes, fontsize=9, color=PATH_COLOR,
+                bbox=dict(facecolor="white", edgecolor=PATH_COLOR, alpha=0.9))
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_loss_per_step(losses: Mapping[str, Array] | Array, ax=None,
+                       title: str = "loss after each step", xlabel: str = "step t"):
+    """Loss against step number on a log scale: a straight line down means the loss shrinks
+    by the same factor every step; a line going up means the run diverges.
+
+    ``losses`` is one array (the loss at steps 0, 1, 2, …) or a dict label → array.
+    """
+    fig, ax = _axes(ax, (5.0, 3.6))
+    curves = losses if isinstance(losses, Mapping) else {"loss": losses}
+    for k, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        steps = np.arange(len(values))
+        ax.semilogy(steps, values, color=COLORS[k % len(COLORS)],
+                    marker=MARKERS[k % len(MARKERS)], ms=3.5, lw=1.5, label=label,
+                    markevery=max(1, len(values) // 20))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss (log scale)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="major")
+    if len(curves) > 1:
+        ax.legend(fontsize=9)
+    return ax
+
+
+def plot_paths_on_contours(loss_grid: tuple[Array, Array, Array], paths: Mapping[str, Array],
+                           best: Sequence[float] | None = None, ax=None,
+                           xlabel: str = "$w$", ylabel: str = "$b$", title: str | None = None):
+    """Several gradient-descent paths over the contour lines of one loss surface.
+
+    ``loss_grid`` = (W, B, L): the two grids and the loss at every grid point.
+    ``paths``: label → points (steps + 1, 2). ``best`` marks the minimum with a star.
+    """
+    fig, ax = _axes(ax, (6.0, 5.0))
+    W, B, L = loss_grid
+    ax.contour(W, B, L, levels=np.geomspace(L.min() + 1e-3, L.max(), 14), cmap="viridis",
+               linewidths=1)
+    styles = ("-", "--", ":", "-.")
+    lengths = sorted({len(path) for path in paths.values()})
+    for k, (label, path) in enumerate(paths.items()):
+        path = np.asarray(path, dtype=float)
+        color = COLORS[(k + 3) % len(COLORS)]
+        # Long (noisy) paths go underneath, so the short ones stay visible on top of them.
+        on_top = len(lengths) - lengths.index(len(path))
+        ax.plot(path[:, 0], path[:, 1], color=color, ls=styles[k % len(styles)], lw=1.4,
+                marker=MARKERS[k % len(MARKERS)], ms=3.5, markevery=max(1, len(path) // 25),
+                label=label, zorder=2 + on_top, alpha=1.0 if len(path) <= 200 else 0.75)
+    start = np.asarray(next(iter(paths.values())))[0]
+    ax.plot(start[0], start[1], marker="s", ms=8, color="white", mec="black", ls="none",
+            label="start", zorder=5)
+    if best is not None:
+        ax.plot(best[0], best[1], marker="*", ms=15, color=COLORS[7], ls="none",
+                label="minimum", zorder=5)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9, loc="best", framealpha=0.9)
+    return ax
+
+
+def plot_explorer(lr: float, steps: int, start: Sequence[float] = BOWL_START):
+    """The explorer's figure: the path on the bowl (left) and the loss per step (right)."""
+    import matplotlib.pyplot as plt
+
+    path = bowl_path(lr, steps, start)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.8),
+                                      gridspec_kw={"width_ratios": [1.45, 1]})
+    plot_bowl_path(path, ax=left, title=f"η = {lr:.3g}: {run_status(lr)}")
+    left.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    plot_loss_per_step(bowl_loss(path), ax=right)
+    # Fixed margins: tight_layout would measure every label on each redraw of the sliders.
+    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.13, top=0.91, wspace=0.2)
+    return fig
+
+
+# ----------------------------------------------------------------------------- explorer
+def _show(fig) -> None:
+    """Display ``fig`` (inside the widget's Output) and free its memory."""
+    import matplotlib.pyplot as plt
+
+    plt.show()
+    plt.close(fig)
+
+
+class GradientDescentExplorer:
+    """A learning-rate slider (log scale) and a steps slider over the 2-D bowl.
+
+    ``box`` is the widget to display; ``update()`` redraws (the sliders call it).
+    The readout text is ``explorer_readout(lr, steps)``.
+    """
+
+    def __init__(self, lr_exponent: float = START_LR_EXPONENT, steps: int = START_STEPS):
+        import ipywidgets as widgets
+
+        lo, hi, step = LR_LOG_RANGE
+        if not lo <= lr_exponent <= hi:
+            raise ValueError(f"gradient_descent_explorer: lr_exponent must be between {lo:g} "
+                             f"and {hi:g} (η = 10^exponent), got {lr_exponent!r}.")
+        s_lo, s_hi, s_step = STEPS_RANGE
+        if isinstance(steps, bool) or not isinstance(steps, int) or not s_lo <= steps <= s_hi:
+            raise ValueError(f"gradient_descent_explorer: steps must be a whole number from "
+                             f"{s_lo} to {s_hi}, got {steps!r}.")
+        style = {"description_width": "initial"}
+        self.lr = widgets.FloatLogSlider(
+            value=10.0**lr_exponent, base=10, min=lo, max=hi, step=step,
+            description="learning rate", readout_format=".3g", style=style,
+            layout=widgets.Layout(width="420px"),
+        )
+        self.steps = widgets.IntSlider(value=steps, min=s_lo, max=s_hi, step=s_step,
+                                       description="steps", style=style,
+                                       layout=widgets.Layout(width="360px"))
+        self.readout = widgets.HTML()
+        self.readout.add_class("nnedu-readout")
+        self.out = widgets.Output()
+        self.lr.observe(self.update, names="value")
+        self.steps.observe(self.update, names="value")
+        self.box = widgets.VBox([widgets.HBox([self.lr, self.steps]), self.readout, self.out])
+        self.update()
+
+    def update(self, change=None) -> None:
+        from IPython.display import clear_output
+
+        lr, steps = self.lr.value, self.steps.value
+        with self.out:
+            clear_output(wait=True)
+            _show(plot_explorer(lr, steps))
+        # The text last: once the readout shows the new numbers, the new picture is there too.
+        self.readout.value = explorer_readout(lr, steps)
+
+
+def gradient_descent_explorer(lr_exponent: float = START_LR_EXPONENT,
+                              steps: int = START_STEPS):
+    """The widget: choose η (a log-scale slider, η = 10^exponent) and a number of steps; see
+    the path over the bowl, the loss after each step, and whether the run converges."""
+    return GradientDescentExplorer(lr_exponent, steps).box
