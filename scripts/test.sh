@@ -99,7 +99,7 @@ marker=()
 if [ "$fast" = 1 ]; then marker=(-m "not browser"); fi
 step "pytest tests/ ${marker[*]:+${marker[*]}}"
 t=$SECONDS
-"$PYTHON" -m pytest tests/ "${marker[@]}" "${extra[@]}"
+"$PYTHON" -m pytest tests/ --durations=10 "${marker[@]}" "${extra[@]}"
 check_pytest "pytest tests/" $?
 echo "pytest tests/ took $((SECONDS - t)) s"
 

@@ -282,7 +282,7 @@ def walk_steps(step: WorkedStep) -> list[WalkStep]:
             for name in names
         )
         moved = any(s.gradients[name] != 0 for name in names)
-        add("update", f"update of the {title}", "p ← p − η·dL/dp", None, math.nan,
+        add("update", f"update of {title}", "p ← p − η·dL/dp", None, math.nan,
             nodes=names, segments=(), reveals=tuple((name, "new") for name in names),
             hint=(f"Each parameter takes a small step (η = {given(s.lr)}) against its "
                   f"gradient." if moved else
@@ -337,7 +337,7 @@ def revealed(steps: list[WalkStep], upto: int | None) -> set[tuple[str, str]]:
 POSITIONS: dict[str, tuple[float, float]] = {
     "x1": (0.0, 6.0), "x2": (0.0, 0.0),
     "z1": (6.0, 6.0), "z2": (6.0, 0.0), "b1": (6.0, 8.25), "b2": (6.0, -2.25),
-    "a1": (8.8, 6.0), "a2": (8.8, 0.0),
+    "a1": (9.1, 6.0), "a2": (9.1, 0.0),
     "z3": (14.6, 3.0), "b3": (14.6, 5.35), "a3": (18.2, 3.0),
     "L": (21.6, 3.0), "y": (21.6, 0.3),
 }  # fmt: skip
@@ -357,20 +357,22 @@ POSITIONS.update({
 })  # fmt: skip
 
 #: Box sizes (width, height) by kind of box.
-BOX_SIZE = {"input": (1.7, 1.1), "value": (1.85, 1.15), "param": (1.95, 1.5),
+BOX_SIZE = {"input": (1.7, 1.1), "value": (1.95, 1.15), "param": (1.95, 1.5),
             "loss": (1.95, 1.5)}
 KINDS = {**{name: "param" for name in PARAM_NAMES}, "x1": "input", "x2": "input",
          "y": "input", "L": "loss",
          **{name: "value" for name in ("z1", "z2", "a1", "a2", "z3", "a3")}}
 
-_TEX = {"L": "L", "y": "y"}
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def _tex(name: str) -> str:
-    """``"w11"`` → ``"$w_{11}$"``, ``"z1"`` → ``"$z_1$"``."""
-    if name in _TEX:
-        return f"${_TEX[name]}$"
-    return f"${name[0]}_{{{name[1:]}}}$"
+def _label(name: str) -> str:
+    """A box's name with subscript digits: ``"w11"`` → ``"w₁₁"``, ``"z1"`` → ``"z₁"``.
+
+    (Plain Unicode rather than LaTeX: the stepper redraws on every click, and mathtext
+    would parse all eighteen names again each time.)
+    """
+    return name[0] + name[1:].translate(_SUBSCRIPTS)
 
 
 def _edge_ends(start: str, end: str, gap: float = 0.06) -> tuple[tuple[float, float],
@@ -487,12 +489,12 @@ def draw_graph(step: WorkedStep | None = None, upto: int | None = None, ax=None,
         lines = _box_lines(name, step, known)
         top = cy + height / 2
         if not lines:
-            ax.text(cx, cy, _tex(name), ha="center", va="center", fontsize=15,
-                    color=text_color, zorder=4)
+            ax.text(cx, cy, _label(name), ha="center", va="center", fontsize=16,
+                    style="italic", color=text_color, zorder=4)
             continue
         gap = height / (len(lines) + 1.25)
-        ax.text(cx, top - 0.55 * gap, _tex(name), ha="center", va="center", fontsize=12.5,
-                color=text_color, zorder=4)
+        ax.text(cx, top - 0.55 * gap, _label(name), ha="center", va="center", fontsize=13,
+                style="italic", color=text_color, zorder=4)
         for k, (text, line_kind) in enumerate(lines, start=1):
             color = GRADIENT_COLOR if line_kind == "grad" else (
                 NEW_COLOR if line_kind == "new" else text_color)
@@ -670,14 +672,14 @@ class BackpropStepper:
         self.next_button = widgets.Button(description="Next", icon="arrow-right",
                                           button_style="primary",
                                           layout=widgets.Layout(width="90px"))
-        self.readout = widgets.HTML()
+        self.readout = widgets.HTML(layout=widgets.Layout(margin="0 0 0 12px"))
         self.readout.add_class("nnedu-readout")
         self.output = widgets.Output()
         self.widget = widgets.VBox([
             widgets.HBox([self.variant, *self.sliders.values()],
                          layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self.back_button, self.next_button, self.readout],
-                         layout=widgets.Layout(align_items="center", gap="12px")),
+                         layout=widgets.Layout(align_items="center")),
             self.output,
         ])
         self.widget.add_class("nnedu-backprop-stepper")
@@ -779,19 +781,34 @@ class BackpropStepper:
 
     def redraw(self) -> None:
         """Update the readout and the buttons, and draw the graph at the current step."""
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output
+        from IPython.display import Image, clear_output, display
 
         self.readout.value = self.readout_html()
         self.back_button.disabled = self.position <= 1
         self.next_button.disabled = self.position >= len(self.steps)
+        picture = graph_png(self.step, self.position)
         with self.output:
             clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(12.0, 6.9))
-            draw_graph(self.step, upto=self.position, ax=ax)
-            fig.tight_layout()
-            plt.show()
-            plt.close(fig)
+            display(Image(data=picture, format="png"))
+
+
+def graph_png(step: WorkedStep, upto: int | None = None, dpi: int = 90) -> bytes:
+    """:func:`draw_graph` rendered once to PNG bytes (what the stepper shows).
+
+    Drawing straight to PNG, with the axes filling the figure, costs one rendering pass per
+    click instead of the two of a "tight" inline figure.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(12.0, 6.9))
+    ax = fig.add_axes((0.0, 0.07, 1.0, 0.88))
+    draw_graph(step, upto=upto, ax=ax)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def backprop_stepper(variant: str = "both hidden units active", position: int = 1):
@@ -802,7 +819,8 @@ def backprop_stepper(variant: str = "both hidden units active", position: int = 
 
 __all__ = [
     "VARIANTS", "N_STEPS", "WalkStep", "walk_steps", "step_text", "formula_lines",
-    "revealed", "dead_units", "draw_graph", "loss_along_step", "plot_loss_along_step",
+    "revealed", "dead_units", "draw_graph", "graph_png", "loss_along_step",
+    "plot_loss_along_step",
     "BackpropStepper", "backprop_stepper", "fmt", "fmt_given",
 ]  # fmt: skip
 

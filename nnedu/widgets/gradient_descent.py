@@ -473,6 +473,7 @@ class GradientDescentExplorer:
         self.lr.observe(self.update, names="value")
         self.steps.observe(self.update, names="value")
         self.box = widgets.VBox([widgets.HBox([self.lr, self.steps]), self.readout, self.out])
+        self.box.add_class("nnedu-gradient-descent")
         self.update()
 
     def update(self, change=None) -> None:

@@ -123,6 +123,15 @@ def test_integer_labels_and_one_hot_give_the_same_result(moons_data):
     assert ha.history == hb.history
 
 
+def test_float32_training_stays_float32(moons_data):
+    X, y = moons_data
+    model = mlp((2, 8, 2), seed=0, dtype=np.float32)
+    history = fit(model, X.astype(np.float32), y, epochs=3, batch_size=16, progress=False)
+    assert all(p.dtype == np.float32 for p in model.parameters())
+    assert all(math.isfinite(v) for v in history["loss"])
+    assert history["loss"][-1] < history["loss"][0]
+
+
 # ------------------------------------------------------------------ determinism
 def train_once(seed: int, data) -> tuple[list[np.ndarray], dict]:
     X, y = data
