@@ -61,8 +61,15 @@ def _positive_int(text: str) -> int:
 
 def _positive_float(text: str) -> float:
     value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number, got {text}")
+    return value
+
+
+def _nonnegative_float(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number ≥ 0, got {text}")
     return value
 
 
@@ -85,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="optimizer (default %(default)s)")
     train.add_argument("--lr", type=_positive_float, default=d["lr"],
                        help="learning rate (default %(default)s)")
-    train.add_argument("--weight-decay", type=float, default=d["weight_decay"],
+    train.add_argument("--weight-decay", type=_nonnegative_float, default=d["weight_decay"],
                        help="L2 weight decay (default %(default)s; 0 turns it off)")
     train.add_argument("--epochs", type=_positive_int, default=d["epochs"],
                        help="most epochs (default %(default)s)")

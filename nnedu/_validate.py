@@ -80,8 +80,9 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, where: str,
 
 def check_positive(value: float, where: str, name: str) -> None:
     """Require a number > 0, such as a learning rate."""
-    if not isinstance(value, (int, float, np.integer, np.floating)) or not value > 0:
-        raise ValueError(f"{where}: {name} must be a positive number, got {value!r}.")
+    if (not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool)
+            or not 0 < value < float("inf")):
+        raise ValueError(f"{where}: {name} must be a positive, finite number, got {value!r}.")
 
 
 def unknown_name(kind: str, name: object, known: Iterable[str]) -> ValueError:

@@ -34,7 +34,8 @@ def _pair(y_pred: Array, y_true: Array, where: str) -> tuple[Array, Array]:
 
 
 def _n_samples(y: Array) -> int:
-    return y.shape[0] if y.ndim > 0 else 1
+    """Rows are samples; a 1-D array is one sample (one row of class probabilities)."""
+    return y.shape[0] if y.ndim > 1 else 1
 
 
 def mse(y_pred: Array, y_true: Array) -> float:

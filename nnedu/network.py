@@ -183,13 +183,18 @@ class Sequential:
         config = [{"type": type(layer).__name__, "config": layer.config()} for layer in self.layers]
         arrays = {f"param:{i}:{key}": value
                   for i, layer in enumerate(self.layers) for key, value in layer.params.items()}
-        np.savez(path, format=np.array(FILE_FORMAT), config=np.array(json.dumps(config)), **arrays)
+        with open(path, "wb") as file:  # exactly this name: np.savez would append ".npz"
+            np.savez(file, format=np.array(FILE_FORMAT), config=np.array(json.dumps(config)),
+                     **arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Sequential:
         """Rebuild a network saved with ``save``. Refuses pickled or foreign files."""
         try:
-            with np.load(path, allow_pickle=False) as data:
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError("it holds a single array, not a saved network")
+            with data:
                 arrays = {key: data[key] for key in data.files}
         except FileNotFoundError:
             raise FileNotFoundError(f"Sequential.load: no file at {os.fspath(path)!r}.") from None
@@ -268,7 +273,7 @@ def mlp(sizes: Sequence[int] = (64, 64, 10), activation: str = "relu", output: s
         layers.append(Dense(n_in, n_out, init=init, rng=rng, dtype=dtype))
         if not is_output:
             layers.append(Activation(activation))
-            if dropout > 0:
+            if dropout != 0:  # a bad rate reaches Dropout's own check
                 layers.append(Dropout(dropout, rng=rng))
         elif output != "linear":
             layers.append(Activation(output))

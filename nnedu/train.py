@@ -23,6 +23,8 @@ from nnedu.network import Sequential, _fused_pair
 from nnedu.optim import Optimizer, get_optimizer
 
 Array = np.ndarray
+#: Accuracy means something only for these losses (for regression it is left out).
+CLASSIFICATION_LOSSES = ("binary_cross_entropy", "categorical_cross_entropy")
 
 
 class History:
@@ -78,6 +80,7 @@ def prepare_targets(model: Sequential, y: Array, loss: str, where: str = "fit") 
     elif y.ndim == 1:
         y = y.reshape(-1, 1)
     y = as_float_array(y, where, "y")
+    check_finite(y, where, "y")
     if n_out is not None and y.shape[1] != n_out:
         raise ValueError(
             f"{where}: the network has {n_out} output(s) but y has {y.shape[1]} column(s). "
@@ -102,7 +105,7 @@ def evaluate(model: Sequential, X: Array, y: Array, loss: str,
     fused = _fused_pair(model.layers[-1], loss)
     value = fused[0](model.layers[-1].z, y) if fused else get_loss(loss)[0](output, y)
     logs = {"loss": value}
-    if "accuracy" in metrics:
+    if "accuracy" in metrics and loss in CLASSIFICATION_LOSSES:
         logs["accuracy"] = accuracy_of(model, output, y)
     return logs
 
@@ -156,6 +159,9 @@ def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross
     elif not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be a name such as 'adam' or an Optimizer object, "
                         f"got {type(optimizer).__name__}.")
+    elif lr is not None:
+        raise ValueError(f"fit: lr={lr} would be ignored because the optimizer object already "
+                         f"has lr={optimizer.lr}. Set it there, e.g. Adam(lr={lr}).")
     if validation_data is not None:
         X_val = _check_inputs(model, validation_data[0], "fit (validation_data)")
         y_val = prepare_targets(model, validation_data[1], loss, "fit (validation_data)")

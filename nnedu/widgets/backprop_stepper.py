@@ -335,11 +335,11 @@ def revealed(steps: list[WalkStep], upto: int | None) -> set[tuple[str, str]]:
 
 #: Box centres in the graph's own coordinates (inputs left, loss right).
 POSITIONS: dict[str, tuple[float, float]] = {
-    "x1": (0.0, 6.0), "x2": (0.0, 0.0),
-    "z1": (6.0, 6.0), "z2": (6.0, 0.0), "b1": (6.0, 8.25), "b2": (6.0, -2.25),
-    "a1": (9.1, 6.0), "a2": (9.1, 0.0),
-    "z3": (14.6, 3.0), "b3": (14.6, 5.35), "a3": (18.2, 3.0),
-    "L": (21.6, 3.0), "y": (21.6, 0.3),
+    "x1": (0.0, 5.8), "x2": (0.0, 0.0),
+    "z1": (5.0, 5.8), "z2": (5.0, 0.0), "b1": (5.0, 7.85), "b2": (5.0, -2.05),
+    "a1": (8.0, 5.8), "a2": (8.0, 0.0),
+    "z3": (13.2, 2.9), "b3": (13.2, 5.0), "a3": (16.6, 2.9),
+    "L": (19.7, 2.9), "y": (19.7, 0.4),
 }  # fmt: skip
 
 
@@ -351,14 +351,14 @@ def _along(start: str, end: str, t: float) -> tuple[float, float]:
 # A weight's square sits on its edge; the two crossing edges keep theirs nearer the unit, so
 # that no two squares overlap.
 POSITIONS.update({
-    "w11": _along("x1", "z1", 0.4), "w12": _along("x2", "z1", 0.7),
-    "w21": _along("x1", "z2", 0.7), "w22": _along("x2", "z2", 0.4),
+    "w11": _along("x1", "z1", 0.38), "w12": _along("x2", "z1", 0.72),
+    "w21": _along("x1", "z2", 0.72), "w22": _along("x2", "z2", 0.38),
     "w31": _along("a1", "z3", 0.5), "w32": _along("a2", "z3", 0.5),
 })  # fmt: skip
 
 #: Box sizes (width, height) by kind of box.
-BOX_SIZE = {"input": (1.7, 1.1), "value": (1.95, 1.15), "param": (1.95, 1.5),
-            "loss": (1.95, 1.5)}
+BOX_SIZE = {"input": (1.5, 1.1), "value": (1.75, 1.15), "param": (1.75, 1.5),
+            "loss": (1.75, 1.5)}
 KINDS = {**{name: "param" for name in PARAM_NAMES}, "x1": "input", "x2": "input",
          "y": "input", "L": "loss",
          **{name: "value" for name in ("z1", "z2", "a1", "a2", "z3", "a3")}}
@@ -405,40 +405,48 @@ def dead_units(step: WorkedStep | None) -> set[str]:
     return dead
 
 
+#: Marks in front of the numbers in a box: its gradient and its value after the update.
+GRAD_MARK, NEW_MARK = "∇", "→"
+
+
 def _box_lines(name: str, step: WorkedStep | None, known: set[tuple[str, str]] | None
                ) -> list[tuple[str, str]]:
-    """The text lines under a box's name: (text, kind) with kind "value", "grad" or "new"."""
+    """The text lines under a box's name, as (text, kind) with kind "value", "grad" or "new":
+    the value (``"0.2000"``), the gradient (``"∇ −0.3779"``) and, for parameters and the
+    loss, the value after the update (``"→ 0.5378"``). What is not computed yet is ``"?"``."""
     if step is None:
         return []
 
-    def shown(key: str, value: float, label: str, kind: str) -> tuple[str, str]:
+    def shown(key: str, value: float, kind: str) -> tuple[str, str]:
         visible = known is None or (name, key) in known
-        return (f"{label} {fmt(value) if visible else '?'}", kind)
+        text = fmt(value) if visible else "?"
+        mark = {"value": "", "grad": GRAD_MARK + " ", "new": NEW_MARK + " "}[kind]
+        return (mark + text, kind)
 
     kind = KINDS[name]
     if kind == "input":
         value = step.target if name == "y" else getattr(step, name)
-        return [(f"val {fmt(value)}", "value")]
+        return [(fmt(value), "value")]
     if kind == "param":
-        return [(f"val {fmt(step.params[name])}", "value"),
-                shown("grad", step.gradients[name], "grad", "grad"),
-                shown("new", step.updated[name], "new", "new")]
+        return [(fmt(step.params[name]), "value"),
+                shown("grad", step.gradients[name], "grad"),
+                shown("new", step.updated[name], "new")]
     if kind == "loss":
-        return [shown("value", step.loss, "val", "value"),
-                shown("grad", 1.0, "grad", "grad"),
-                shown("after", step.loss_after, "after", "new")]
-    return [shown("value", getattr(step, name), "val", "value"),
-            shown("grad", getattr(step, f"dL_d{name}"), "grad", "grad")]
+        return [shown("value", step.loss, "value"),
+                shown("grad", 1.0, "grad"),
+                shown("after", step.loss_after, "new")]
+    return [shown("value", getattr(step, name), "value"),
+            shown("grad", getattr(step, f"dL_d{name}"), "grad")]
 
 
 def draw_graph(step: WorkedStep | None = None, upto: int | None = None, ax=None,
-               title: str | None = None, figsize: tuple[float, float] = (14.5, 8.0),
+               title: str | None = None, figsize: tuple[float, float] = (10.0, 6.6),
                legend: bool = True):
     """Draw the network as a computational graph.
 
     - ``step=None``: the bare map, names only.
-    - ``step`` given, ``upto=None``: every value (val), gradient (grad = dL/d·) and updated
-      parameter (new) filled in, and the local slopes on the activation edges.
+    - ``step`` given, ``upto=None``: every value, gradient (∇, = dL/d·) and updated
+      parameter (→) filled in, and the local slopes on the activation edges.
     - ``upto=k`` (0 … 27): only what the first k steps of :func:`walk_steps` computed is
       shown (the rest is "?"), and step k is highlighted in vermillion: its boxes get a
       thick outline, its edges a thick line (backward steps: an arrow pointing back).
@@ -465,8 +473,8 @@ def draw_graph(step: WorkedStep | None = None, upto: int | None = None, ax=None,
     backward = current is not None and current.stage == "backward"
     dead = dead_units(step)
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+    if ax is None:  # an axes filling the figure: the graph is as large as the figure allows
+        ax = plt.figure(figsize=figsize).add_axes((0.0, 0.07, 1.0, 0.83))
 
     # ---- boxes
     for name, (cx, cy) in POSITIONS.items():
@@ -492,15 +500,15 @@ def draw_graph(step: WorkedStep | None = None, upto: int | None = None, ax=None,
             ax.text(cx, cy, _label(name), ha="center", va="center", fontsize=16,
                     style="italic", color=text_color, zorder=4)
             continue
-        gap = height / (len(lines) + 1.25)
-        ax.text(cx, top - 0.55 * gap, _label(name), ha="center", va="center", fontsize=13,
+        unit = height / (len(lines) + 1.5)  # the name gets 1.5 lines, each number 1
+        ax.text(cx, top - 0.75 * unit, _label(name), ha="center", va="center", fontsize=12,
                 style="italic", color=text_color, zorder=4)
         for k, (text, line_kind) in enumerate(lines, start=1):
             color = GRADIENT_COLOR if line_kind == "grad" else (
                 NEW_COLOR if line_kind == "new" else text_color)
             if is_dead:
                 color = DEAD_TEXT
-            ax.text(cx, top - (k + 0.55) * gap, text, ha="center", va="center", fontsize=8.6,
+            ax.text(cx, top - (k + 1.0) * unit, text, ha="center", va="center", fontsize=8.5,
                     color=color, zorder=4, family="DejaVu Sans Mono")
 
     # ---- edges
@@ -533,11 +541,11 @@ def draw_graph(step: WorkedStep | None = None, upto: int | None = None, ax=None,
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         is_dead = start in dead
         color = DEAD_TEXT if is_dead else "0.15"
-        ax.text(mx, my + 0.22, above, ha="center", va="bottom", fontsize=10, color=color)
+        ax.text(mx, my + 0.2, above, ha="center", va="bottom", fontsize=9.5, color=color)
         if below is not None and step is not None:
             visible = known is None or (key, "local") in known
-            ax.text(mx, my - 0.22, below if visible else "?", ha="center", va="top",
-                    fontsize=9, color=GRADIENT_COLOR if not is_dead else DEAD_TEXT)
+            ax.text(mx, my - 0.2, below if visible else "?", ha="center", va="top",
+                    fontsize=8.5, color=GRADIENT_COLOR if not is_dead else DEAD_TEXT)
 
     for unit in ("1", "2"):
         gate = None
@@ -549,33 +557,33 @@ def draw_graph(step: WorkedStep | None = None, upto: int | None = None, ax=None,
     for unit in ("1", "2"):
         if f"z{unit}" in dead:
             cx, cy = POSITIONS[f"a{unit}"]
-            ax.text(cx, cy - 0.72, "ReLU off: no gradient passes", ha="center", va="top",
-                    fontsize=9, color=DEAD_TEXT, style="italic")
+            ax.text(cx + 0.7, cy - 0.72, "ReLU off: no gradient passes", ha="center",
+                    va="top", fontsize=8.5, color=DEAD_TEXT, style="italic")
 
-    ax.set_xlim(-1.0, 22.7)
-    ax.set_ylim(-3.2, 9.2)
+    ax.set_xlim(-0.9, 20.7)
+    ax.set_ylim(-2.9, 8.7)
     ax.set_aspect("equal")
     ax.axis("off")
     if title is None:
         title = "computational graph" if step is None else (
-            "computational graph: val = forward value, grad = dL/d(box), new = after the update")
-    ax.set_title(title, fontsize=12)
+            f"computational graph\nin each box: its value, {GRAD_MARK} its gradient dL/d(box), "
+            f"{NEW_MARK} its value after the update")
+    ax.set_title(title, fontsize=11)
     if legend and step is not None:
         handles = [
             Patch(facecolor=FILL["input"], edgecolor="0.2", label="input / target"),
             Patch(facecolor=FILL["value"], edgecolor="0.2", label="computed value (round)"),
             Patch(facecolor=FILL["param"], edgecolor="0.2", label="parameter (square)"),
-            Line2D([], [], color=GRADIENT_COLOR, marker="$g$", ls="none", markersize=9,
-                   label="grad: from the backward pass"),
         ]
         if dead:
             handles.append(Patch(facecolor=DEAD_FILL, edgecolor=DEAD_EDGE, linestyle="--",
-                                 label="inactive unit (z ≤ 0)"))
+                                 label="inactive ReLU unit (z ≤ 0)"))
         if current is not None:
             handles.append(Line2D([], [], color=HIGHLIGHT, lw=3.2,
                                   label=f"step {current.number}: being computed"))
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.08),
-                  ncol=3, fontsize=9, frameon=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  ncol=len(handles), fontsize=8.5, frameon=False, columnspacing=1.2,
+                  handletextpad=0.5)
     return ax
 
 
@@ -802,8 +810,8 @@ def graph_png(step: WorkedStep, upto: int | None = None, dpi: int = 90) -> bytes
 
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=(12.0, 6.9))
-    ax = fig.add_axes((0.0, 0.07, 1.0, 0.88))
+    fig = plt.figure(figsize=(9.4, 6.1))
+    ax = fig.add_axes((0.0, 0.06, 1.0, 0.84))
     draw_graph(step, upto=upto, ax=ax)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)

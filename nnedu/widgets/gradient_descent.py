@@ -196,8 +196,8 @@ def format_loss(value: float) -> str:
 def explorer_readout(lr: float, steps: int, start: Sequence[float] = BOWL_START) -> str:
     """The explorer's text for learning rate ``lr`` and ``steps`` updates on the bowl, e.g.
 
-    "after 20 steps: loss 0.0123 (converging). η = 0.0501 is below 1/c_max = 0.1."
-    "diverging: loss 3.42e+05 after 20 steps. η = 0.251 is above 2/c_max = 0.2."
+    "after 20 steps: loss 1.0230 (converging). η = 0.05012 is below 1/c_max = 0.1."
+    "diverging: loss 3.97e+07 after 20 steps. η = 0.2512 is above 2/c_max = 0.2."
     """
     status = run_status(lr)
     steps = _step_count(steps, "explorer_readout")
@@ -205,7 +205,7 @@ def explorer_readout(lr: float, steps: int, start: Sequence[float] = BOWL_START)
     c_max = max(BOWL_CURVATURES)
     limit = largest_stable_lr(BOWL_CURVATURES)
     word = "step" if steps == 1 else "steps"
-    eta = f"η = {lr:.3g}"
+    eta = f"η = {lr:.4g}"
     if status == "diverging":
         return (f"diverging: loss {loss} after {steps} {word}. "
                 f"{eta} is above 2/c_max = {limit:.3g}.")
@@ -423,7 +423,7 @@ def plot_explorer(lr: float, steps: int, start: Sequence[float] = BOWL_START):
     path = bowl_path(lr, steps, start)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.8),
                                       gridspec_kw={"width_ratios": [1.45, 1]})
-    plot_bowl_path(path, ax=left, title=f"η = {lr:.3g}: {run_status(lr)}")
+    plot_bowl_path(path, ax=left, title=f"η = {lr:.4g}: {run_status(lr)}")
     left.legend(loc="upper right", fontsize=8, framealpha=0.9)
     plot_loss_per_step(bowl_loss(path), ax=right)
     # Fixed margins: tight_layout would measure every label on each redraw of the sliders.
@@ -461,7 +461,7 @@ class GradientDescentExplorer:
         style = {"description_width": "initial"}
         self.lr = widgets.FloatLogSlider(
             value=10.0**lr_exponent, base=10, min=lo, max=hi, step=step,
-            description="learning rate", readout_format=".3g", style=style,
+            description="learning rate", readout_format=".4g", style=style,
             layout=widgets.Layout(width="420px"),
         )
         self.steps = widgets.IntSlider(value=steps, min=s_lo, max=s_hi, step=s_step,

@@ -57,7 +57,7 @@ def test_sliders_move_the_path_and_a_large_learning_rate_diverges(page):
     run_all(page)
     lr = lr_after(0)
     expect_readout(page, explorer_readout(lr, START_STEPS))
-    expect_slider(page, "learning rate", f"{lr:.3g}")
+    expect_slider(page, "learning rate", f"{lr:.4g}")
     start = output_image_bytes(page, PLOT)
 
     # More steps: the same run goes on, the loss gets lower.
@@ -73,14 +73,14 @@ def test_sliders_move_the_path_and_a_large_learning_rate_diverges(page):
     lr = lr_after(presses)
     assert lr < largest_stable_lr([1.0, 10.0]) and run_status(lr) == "converging, zigzag"
     move_slider(page, "learning rate", presses)
-    expect_slider(page, "learning rate", f"{lr:.3g}")
+    expect_slider(page, "learning rate", f"{lr:.4g}")
     expect_readout(page, explorer_readout(lr, steps))
     zigzag = wait_for_new_image(page, more_steps, PLOT)
 
     # One notch more crosses the limit: the readout says so, and the plot changes again.
     lr = lr_after(presses + 1)
     move_slider(page, "learning rate", 1)
-    expect_slider(page, "learning rate", f"{lr:.3g}")
+    expect_slider(page, "learning rate", f"{lr:.4g}")
     expected = explorer_readout(lr, steps)
     assert expected.startswith("diverging: loss ")
     expect_readout(page, expected)

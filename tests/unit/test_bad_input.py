@@ -204,8 +204,6 @@ def test_errors_leave_the_network_usable():
     assert m.predict(np.ones((2, 3))).shape == (2,)
 
 
-@pytest.mark.xfail(strict=True, reason="train.py prepare_targets never checks y for nan/inf: "
-                   "fit reports 'training diverged, try a smaller learning rate' instead")
 def test_nan_in_targets_is_named_before_training():
     Xr = np.random.default_rng(0).normal(size=(10, 2))
     y = Xr.sum(axis=1)
@@ -215,15 +213,11 @@ def test_nan_in_targets_is_named_before_training():
             progress=False)
 
 
-@pytest.mark.xfail(strict=True, reason="network.py mlp: only dropout > 0 adds Dropout layers, "
-                   "so a negative rate is silently ignored instead of reaching Dropout's check")
 def test_mlp_refuses_a_negative_dropout_rate():
     with pytest.raises(ValueError, match=r"Dropout.*\[0, 1\).*-0\.2"):
         mlp((2, 3, 1), dropout=-0.2)
 
 
-@pytest.mark.xfail(strict=True, reason="_validate.py check_positive accepts inf, so an infinite "
-                   "learning rate only shows up later as 'training diverged'")
 def test_infinite_learning_rate_is_refused():
     with pytest.raises(ValueError, match=r"SGD: the learning rate lr .*inf"):
         optim.SGD(lr=float("inf"))

@@ -105,8 +105,6 @@ def test_unknown_command():
     assert "invalid choice: 'train-digitz'" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="__main__.py _positive_float accepts 'inf' (inf > 0), "
-                   "so --lr inf starts a training run that can only diverge")
 def test_infinite_learning_rate_is_refused_by_the_parser(capsys):
     with pytest.raises(SystemExit) as exit_info:
         build_parser().parse_args(["train-digits", "--lr", "inf"])
@@ -114,8 +112,6 @@ def test_infinite_learning_rate_is_refused_by_the_parser(capsys):
     assert "argument --lr" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="__main__.py: --weight-decay has type=float, so -1 passes "
-                   "the parser and fails later inside Adam with a traceback")
 def test_negative_weight_decay_is_refused_by_the_parser(capsys):
     with pytest.raises(SystemExit) as exit_info:
         build_parser().parse_args(["train-digits", "--weight-decay", "-1"])

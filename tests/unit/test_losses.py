@@ -247,8 +247,6 @@ def test_sigmoid_binary_cross_entropy_from_huge_logits_is_finite(data):
                                     losses.sigmoid_binary_cross_entropy_gradient, *data)
 
 
-@pytest.mark.xfail(strict=True, reason="losses.py _n_samples: a 1-D y counts as y.shape[0] "
-                   "samples, so one sample's CCE is divided by the number of classes")
 def test_categorical_cross_entropy_of_one_sample_given_as_a_flat_row():
     # softmax treats a 1-D array as one sample's classes; the loss must agree (or refuse it).
     p = np.array([0.7, 0.2, 0.1])

@@ -419,17 +419,12 @@ def test_load_missing_file(tmp_path):
         Sequential.load(tmp_path / "nothing.npz")
 
 
-@pytest.mark.xfail(strict=True, reason="network.py Sequential.load: a plain .npy file makes "
-                   "np.load return an ndarray, which is not a context manager (raw TypeError)")
 def test_load_refuses_a_plain_npy_array(tmp_path):
     path = tmp_path / "weights.npy"
     np.save(path, np.arange(4.0))
     assert_refused(path, "not a readable nnedu model file")
 
 
-@pytest.mark.xfail(strict=True, reason="network.py Sequential.save: np.savez appends '.npz' to "
-                   "a name without it, so save('model') writes model.npz and load('model') "
-                   "then finds no file")
 def test_save_and_load_with_the_same_name_without_suffix(tmp_path):
     model = mlp((3, 4, 2), seed=0)
     path = tmp_path / "model"

@@ -205,17 +205,17 @@ def test_draw_graph_map_has_names_only():
     ax = bs.draw_graph()
     texts = _texts(ax)
     assert "w₁₁" in texts and "z₃" in texts and "L" in texts
-    assert not any(t.startswith(("val", "grad")) for t in texts)
+    assert not any(t.startswith(("∇", "→")) or t[-1:].isdigit() for t in texts)
     assert len([p for p in ax.patches if p.get_gid() in bs.POSITIONS]) == len(bs.POSITIONS)
 
 
 def test_draw_graph_full_shows_every_value_and_gradient():
     step = EXAMPLE_BOTH_ACTIVE.run()
     texts = _texts(bs.draw_graph(step))
-    assert f"val {four(step.z1)}" in texts
-    assert f"grad {four(step.dL_dw12)}" in texts
-    assert f"new {four(step.updated['w12'])}" in texts
-    assert f"after {four(step.loss_after)}" in texts
+    assert four(step.z1) in texts
+    assert f"∇ {four(step.dL_dw12)}" in texts
+    assert f"→ {four(step.updated['w12'])}" in texts
+    assert f"→ {four(step.loss_after)}" in texts
     assert f"σ′ {four(step.da3_dz3)}" in texts
     assert not any(t.endswith("?") for t in texts)
 
@@ -230,10 +230,10 @@ def test_draw_graph_part_way_highlights_the_current_step():
                        plt.matplotlib.colors.to_rgb(bs.HIGHLIGHT))
     assert _patch(ax, "z1<-w11") is not None  # the backward arrow, from z1 back to w11
     texts = _texts(ax)
-    assert f"grad {four(step.dL_dw11)}" in texts      # computed by step 18
-    assert "grad ?" in texts and "new ?" in texts     # w12, b1, ... and the updates: not yet
+    assert f"∇ {four(step.dL_dw11)}" in texts      # computed by step 18
+    assert "∇ ?" in texts and "→ ?" in texts       # w12, b1, ... and the updates: not yet
     forward = bs.draw_graph(step, upto=1)
-    assert "val ?" in _texts(forward)  # z2 and the rest are not computed yet
+    assert "?" in _texts(forward)  # the value of z2 and the rest: not computed yet
     assert _patch(forward, "x1->w11").get_linewidth() > 3
 
 

@@ -171,7 +171,7 @@ def test_explorer_readout_reports_the_loss_of_the_path(lr, steps):
     else:
         assert text.startswith(f"after {steps} {word}: loss {loss:.4f} (")
         assert f"({gd.run_status(lr)})." in text
-        assert f"η = {lr:.3g}" in text
+        assert f"η = {lr:.4g}" in text
 
 
 def test_explorer_readout_examples():

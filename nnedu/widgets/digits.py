@@ -1,0 +1,444 @@
+"""Lesson 09: the digits classifier. Training helper, live curves, figures and a drawing pad.
+
+The lesson's network is ``mlp((64, 64, 10))`` trained with the ``train-digits`` defaults
+(``nnedu.__main__.DIGITS_DEFAULTS``: Adam, lr 0.01, L2 weight decay 3e-4, 100 epochs,
+mini-batches of 32, seed 0) on ``load_digits()``'s training part, watching the validation
+part. :func:`train_lesson_model` does exactly that, so a test (or a student) that calls it with
+the same seed gets the same weights, bit for bit, as the lesson.
+
+What is here:
+
+* :func:`train_lesson_model`: the lesson's training run → ``(model, history)``;
+* :class:`LiveTrainingPlot`: a ``fit(..., callback=live.callback)`` callback that redraws the
+  loss and accuracy curves in a widget ``Output`` every few epochs;
+* :func:`plot_training`, :func:`plot_misclassified`, :func:`plot_hidden_weights`: figures;
+* :func:`digit_drawing_pad` (class :class:`DigitPad`): an 8×8 grid of buttons to paint a digit
+  on, a Clear button, "load test digit #", and the network's 10 class probabilities as bars
+  with a readout ``prediction: 7 (93.1 %)`` (CSS class ``nnedu-readout``).
+
+Pixels on the pad are in the network's input units: 0 (paper) … 1 (full ink), the same as
+``load_digits()``'s default scaling (raw pixel counts 0…16 divided by 16).
+
+Matplotlib and ipywidgets are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from nnedu.data import DigitsData
+from nnedu.network import Sequential
+
+Array = np.ndarray
+
+#: The lesson's seed (network weights and batch order).
+LESSON_SEED = 0
+#: Pixel values the pad paints with (network input units: 1 = a full 4×4 block of ink).
+INK_LEVELS: Mapping[str, float] = {"ink": 1.0, "light ink": 0.5, "eraser": 0.0}
+#: Pad cell size in pixels of the screen.
+CELL_PX = 30
+
+
+# ----------------------------------------------------------------------------- training
+def train_lesson_model(seed: int = LESSON_SEED, digits: DigitsData | None = None,
+                       callback: Callable[[int, dict[str, float]], object] | None = None,
+                       progress: bool = False, epochs: int | None = None):
+    """Train the lesson's 64-64-10 network with the ``train-digits`` defaults.
+
+    ``mlp((64, 64, 10), seed=seed)``; ``fit`` on ``digits.X_train`` with Adam (lr 0.01,
+    weight decay 3e-4), mini-batches of 32, 100 epochs (or ``epochs``), batch order from
+    ``seed``, validation on ``digits.X_val``. ``digits`` defaults to ``load_digits()``.
+    ``callback(epoch, logs)`` is passed to ``fit`` (for live curves).
+
+    Returns ``(model, history)``. The same seed gives the same weights, bit for bit.
+    """
+    from nnedu.__main__ import DIGITS_DEFAULTS
+    from nnedu.data import load_digits
+    from nnedu.network import mlp
+    from nnedu.optim import get_optimizer
+    from nnedu.train import fit
+
+    d = DIGITS_DEFAULTS
+    digits = load_digits() if digits is None else digits
+    model = mlp((64, d["hidden"], 10), activation=d["activation"], seed=seed)
+    optimizer = get_optimizer(d["optimizer"], lr=d["lr"], weight_decay=d["weight_decay"])
+    history = fit(model, digits.X_train, digits.y_train, optimizer=optimizer,
+                  epochs=d["epochs"] if epochs is None else epochs,
+                  batch_size=d["batch_size"], seed=seed, progress=progress,
+                  validation_data=(digits.X_val, digits.y_val), callback=callback)
+    return model, history
+
+
+# ----------------------------------------------------------------------------- figures
+def plot_training(history, epochs: int | None = None, title: str | None = None):
+    """Two panels, loss and accuracy per epoch, training (solid) and validation (dashed).
+
+    ``history``: a History or its dict of lists. ``epochs`` fixes the x axis (1 … epochs),
+    so curves that are still growing keep their place. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from nnedu.plots import training_curves
+
+    records = getattr(history, "history", history)
+    done = len(records.get("loss", []))
+    total = max(epochs or done, 1)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.6))
+    if done:
+        training_curves(records, "loss", ax=left, title="loss (cross-entropy)")
+        training_curves(records, "accuracy", ax=right, title="accuracy")
+        left.set_yscale("log")
+        right.set_ylim(min(0.8, min(records["accuracy"])), 1.005)
+        right.legend(loc="lower right")
+    for ax in (left, right):
+        ax.set_xlim(0, total + 1)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _show(fig) -> None:
+    """Display ``fig`` (inside a widget Output) and free its memory."""
+    import matplotlib.pyplot as plt
+
+    plt.show()
+    plt.close(fig)
+
+
+def status_text(epoch: int, total: int, logs: Mapping[str, float]) -> str:
+    """One line about an epoch: ``epoch 40/100: loss 0.0712, validation accuracy 97.9 %``."""
+    text = f"epoch {epoch}/{total}: loss {logs['loss']:.4f}"
+    if "val_accuracy" in logs:
+        text += f", validation accuracy {100 * logs['val_accuracy']:.1f} %"
+    return text
+
+
+class LiveTrainingPlot:
+    """Live loss and accuracy curves while ``fit`` trains.
+
+    ``live = LiveTrainingPlot(epochs=100, every=10)``; display ``live.widget``; pass
+    ``callback=live.callback`` to ``fit``. Every ``every`` epochs (and after the last) the
+    curves are redrawn in ``live.output`` and ``live.status`` (CSS class ``nnedu-live-status``)
+    shows the latest epoch. ``live.records`` keeps every epoch's numbers.
+    """
+
+    def __init__(self, epochs: int, every: int = 10) -> None:
+        import ipywidgets as widgets
+
+        for label, value in (("epochs", epochs), ("every", every)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(
+                    f"LiveTrainingPlot: {label} must be a whole number ≥ 1, got {value!r}."
+                )
+        self.epochs, self.every = int(epochs), int(every)
+        self.records: dict[str, list[float]] = {}
+        self.redraws = 0
+        self.status = widgets.HTML(value="waiting for the first epoch …")
+        self.status.add_class("nnedu-live-status")
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([self.status, self.output])
+        self.widget.add_class("nnedu-live-training")
+
+    def callback(self, epoch: int, logs: Mapping[str, float]) -> None:
+        """Called by ``fit`` after every epoch (``epoch`` counts from 0). Returns None, so
+        training goes on."""
+        for key, value in logs.items():
+            self.records.setdefault(key, []).append(float(value))
+        done = epoch + 1
+        if done % self.every == 0 or done == self.epochs:
+            self.redraw()
+            self.status.value = status_text(done, self.epochs, logs)
+
+    def redraw(self) -> None:
+        """Draw the curves recorded so far."""
+        from IPython.display import clear_output
+
+        with self.output:
+            clear_output(wait=True)
+            _show(plot_training(self.records, self.epochs))
+        self.redraws += 1
+
+
+def top_k(probabilities: Array, k: int = 3) -> list[tuple[int, float]]:
+    """The ``k`` most probable classes of one probability vector (10,), most probable first:
+    ``[(class, probability), …]``."""
+    p = np.asarray(probabilities, dtype=float).ravel()
+    order = np.argsort(-p, kind="stable")[:k]
+    return [(int(c), float(p[c])) for c in order]
+
+
+def plot_misclassified(images: Array, y_true: Array, probabilities: Array, k: int = 3,
+                       cols: int = 6, index: Array | None = None):
+    """Each wrongly classified digit with the network's ``k`` most probable classes as bars.
+
+    ``images``: (n, 64) or (n, 8, 8) of the *misclassified* samples; ``y_true``: (n,) labels;
+    ``probabilities``: (n, 10) the network's outputs; ``index``: optional sample numbers shown
+    in the titles (e.g. the test-set row). Top row of each pair: the image; below it: bars,
+    the true class's bar in a different colour and hatched. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from nnedu.plots import COLORS
+
+    images = np.asarray(images, dtype=float).reshape(-1, 8, 8)
+    y_true = np.asarray(y_true).ravel()
+    probabilities = np.asarray(probabilities, dtype=float).reshape(len(images), -1)
+    n = len(images)
+    if n == 0:
+        fig, ax = plt.subplots(figsize=(4, 1))
+        ax.text(0.5, 0.5, "no misclassified digits", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    cols = min(cols, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(2 * rows, cols, figsize=(1.9 * cols, 3.5 * rows),
+                             gridspec_kw={"height_ratios": [1.6, 1.0] * rows}, squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for i in range(n):
+        r, c = divmod(i, cols)
+        image_ax, bars_ax = axes[2 * r, c], axes[2 * r + 1, c]
+        image_ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=max(images.max(), 1e-12))
+        top = top_k(probabilities[i], k)
+        name = f"#{int(index[i])}: " if index is not None else ""
+        image_ax.set_title(f"{name}true {int(y_true[i])}\nsaid {top[0][0]} "
+                           f"({100 * top[0][1]:.0f} %)", fontsize=9)
+        bars_ax.axis("on")
+        classes = [cls for cls, _ in top][::-1]  # most probable on top
+        values = [p for _, p in top][::-1]
+        is_true = [cls == int(y_true[i]) for cls in classes]
+        bars = bars_ax.barh(range(len(classes)), values,
+                            color=[COLORS[2] if t else COLORS[0] for t in is_true],
+                            edgecolor="black", linewidth=0.6)
+        for bar, t in zip(bars, is_true):
+            if t:
+                bar.set_hatch("//")
+        bars_ax.set_yticks(range(len(classes)), [str(cls) for cls in classes])
+        bars_ax.set_xlim(0, 1)
+        bars_ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"], fontsize=8)
+        bars_ax.tick_params(axis="y", labelsize=9)
+        bars_ax.set_xlabel("probability", fontsize=8)
+        for y_pos, p in enumerate(values):
+            bars_ax.text(min(p + 0.03, 0.72), y_pos, f"{100 * p:.0f} %", va="center", fontsize=8)
+    fig.suptitle(f"top-{k} probabilities of the misclassified digits "
+                 "(true class: green, hatched)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_hidden_weights(W: Array, W_out: Array | None = None, cols: int = 8,
+                        size: float = 1.05):
+    """Every hidden unit's incoming weights ``W[:, j]`` as an 8×8 image.
+
+    ``W``: the first Dense layer's weights, shape (64, n_hidden). Colours are centred at 0
+    (diverging map, each unit scaled to its own largest |weight|): orange pixels push the unit
+    up when inked, purple pixels push it down. With ``W_out`` (n_hidden, 10), the title of unit
+    j names the digit its output weights favour most, ``argmax W_out[j]``. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from nnedu.plots import DIVERGING
+
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 2 or W.shape[0] != 64:
+        raise ValueError(f"plot_hidden_weights: W must have shape (64, n_hidden), got {W.shape}.")
+    n = W.shape[1]
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.2 + 0.6),
+                             squeeze=False)
+    image = None
+    for j, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if j >= n:
+            ax.axis("off")
+            continue
+        w = W[:, j].reshape(8, 8)
+        limit = float(np.abs(w).max()) or 1.0
+        image = ax.imshow(w / limit, cmap=DIVERGING, vmin=-1, vmax=1)
+        label = f"unit {j}"
+        if W_out is not None:
+            label += f" → {int(np.argmax(W_out[j]))}"
+        ax.set_title(label, fontsize=7, pad=2)
+    if image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, pad=0.02,
+                     label="weight / largest |weight| of the unit")
+    return fig
+
+
+# ----------------------------------------------------------------------------- the pad
+def predict_pixels(model: Sequential, pixels: Array) -> Array:
+    """The network's 10 class probabilities for one 8×8 picture (values 0…1). Shape (10,)."""
+    pixels = np.asarray(pixels, dtype=float)
+    if pixels.size != 64:
+        raise ValueError(f"predict_pixels: expected 64 pixels (8×8), got shape {pixels.shape}.")
+    return model.predict_proba(pixels.reshape(1, 64))[0]
+
+
+def readout_text(probabilities: Array) -> str:
+    """``prediction: 7 (93.1 %)``: the most probable class and its probability."""
+    cls, p = top_k(probabilities, 1)[0]
+    return f"prediction: {cls} ({100 * p:.1f} %)"
+
+
+def cell_colour(value: float) -> str:
+    """The background of a pad cell: white (0) to black (1), as ``#rrggbb``."""
+    level = int(round(255 * (1.0 - float(np.clip(value, 0.0, 1.0)))))
+    return f"#{level:02x}{level:02x}{level:02x}"
+
+
+class DigitPad:
+    """An 8×8 drawing pad wired to a trained network.
+
+    Parts: ``cells`` (8×8 list of Buttons, CSS classes ``nnedu-pixel`` and
+    ``nnedu-pixel-<row>-<col>``), ``pen`` (ToggleButtons: ink, light ink, eraser), ``clear_button``,
+    ``index`` (BoundedIntText "test digit #") and ``load_button``, ``info`` (what was loaded),
+    ``bars`` (10 FloatProgress, one per class) with ``bar_labels``, ``readout`` (HTML, CSS class
+    ``nnedu-readout``) and ``widget`` (the VBox to display).
+
+    State: ``pixels``, an (8, 8) array of values 0…1. Clicking a cell paints it with the pen's
+    value; clicking a cell that already has that value clears it. Every change updates the
+    probabilities at once.
+    """
+
+    def __init__(self, model: Sequential, digits: DigitsData, start: int | None = 0) -> None:
+        import ipywidgets as widgets
+
+        if not hasattr(model, "predict_proba"):
+            raise TypeError(f"digit_drawing_pad: model must be a trained network (Sequential), "
+                            f"got {type(model).__name__}.")
+        X_test = np.asarray(digits.X_test, dtype=float)
+        if X_test.ndim != 2 or X_test.shape[1] != 64:
+            raise ValueError(f"digit_drawing_pad: digits.X_test must have shape (n, 64), got "
+                             f"{X_test.shape}.")
+        if X_test.size and (X_test.min() < 0 or X_test.max() > 1):
+            raise ValueError(
+                "digit_drawing_pad: the test digits must be scaled to 0…1, as load_digits() "
+                f"does by default (scale='fixed'); got values from {X_test.min():g} to "
+                f"{X_test.max():g}. Use load_digits() without scale=…"
+            )
+        self.model, self.digits = model, digits
+        self.pixels = np.zeros((8, 8))
+        self.probabilities = np.full(10, 0.1)
+
+        self.cells = []
+        for r in range(8):
+            row = []
+            for c in range(8):
+                cell = widgets.Button(description="", tooltip=f"pixel row {r}, column {c}",
+                                      layout={"width": f"{CELL_PX}px", "height": f"{CELL_PX}px",
+                                              "margin": "0", "padding": "0",
+                                              "border": "1px solid #bbbbbb"})
+                cell.add_class("nnedu-pixel")
+                cell.add_class(f"nnedu-pixel-{r}-{c}")
+                cell.on_click(self._cell_handler(r, c))
+                row.append(cell)
+            self.cells.append(row)
+        grid = widgets.GridBox(
+            [cell for row in self.cells for cell in row],
+            layout={"grid_template_columns": f"repeat(8, {CELL_PX}px)",
+                    "grid_gap": "0px", "width": f"{8 * CELL_PX + 4}px"})
+        grid.add_class("nnedu-digit-grid")
+        self.pen = widgets.ToggleButtons(options=list(INK_LEVELS.items()), value=1.0,
+                                         description="pen", style={"button_width": "72px"})
+        self.clear_button = widgets.Button(description="Clear", icon="eraser",
+                                           tooltip="make every pixel white")
+        n_test = len(X_test)
+        self.index = widgets.BoundedIntText(value=0 if start is None else int(start), min=0,
+                                            max=max(n_test - 1, 0), description="test digit #",
+                                            style={"description_width": "80px"},
+                                            layout={"width": "170px"})
+        self.load_button = widgets.Button(description="Load test digit", icon="upload")
+        self.info = widgets.HTML()
+        self.info.add_class("nnedu-pad-info")
+        self.readout = widgets.HTML()
+        self.readout.add_class("nnedu-readout")
+        self.bars, self.bar_labels, rows = [], [], []
+        for k in range(10):
+            bar = widgets.FloatProgress(value=0.1, min=0.0, max=1.0, description=str(k),
+                                        style={"description_width": "18px"},
+                                        layout={"width": "260px"})
+            label = widgets.Label(value="")
+            label.add_class(f"nnedu-prob-{k}")
+            self.bars.append(bar)
+            self.bar_labels.append(label)
+            rows.append(widgets.HBox([bar, label]))
+        self.clear_button.on_click(lambda _button: self.clear())
+        self.load_button.on_click(lambda _button: self.load_test_digit(self.index.value))
+        left = widgets.VBox([
+            widgets.HTML("<b>Draw a digit</b> <small>(click cells; click again to erase)</small>"),
+            grid, self.pen, widgets.HBox([self.clear_button]),
+            widgets.HBox([self.index, self.load_button]), self.info,
+        ])
+        right = widgets.VBox([widgets.HTML("<b>The network's probabilities</b>"),
+                              self.readout, *rows], layout={"margin": "0 0 0 32px"})
+        self.widget = widgets.HBox([left, right])
+        self.widget.add_class("nnedu-digit-pad")
+        if start is None:
+            self.update()
+        else:
+            self.load_test_digit(start)
+
+    # ---------------------------------------------------------------- actions
+    def _cell_handler(self, r: int, c: int):
+        def on_click(_button) -> None:
+            self.click_cell(r, c)
+        return on_click
+
+    def click_cell(self, r: int, c: int) -> None:
+        """Paint cell (r, c) with the pen's value, or clear it if it already has that value."""
+        value = float(self.pen.value)
+        self.pixels[r, c] = 0.0 if self.pixels[r, c] == value else value
+        self._paint(r, c)
+        self.info.value = "your drawing"
+        self.update()
+
+    def clear(self) -> None:
+        """Make every pixel white (0)."""
+        self.pixels[...] = 0.0
+        self._paint_all()
+        self.info.value = "empty pad"
+        self.update()
+
+    def load_test_digit(self, i: int) -> None:
+        """Put test digit number ``i`` (a row of ``digits.X_test``) on the pad."""
+        n = len(self.digits.X_test)
+        if not 0 <= int(i) < n:
+            raise ValueError(f"DigitPad.load_test_digit: i must be 0…{n - 1}, got {i}.")
+        i = int(i)
+        self.pixels[...] = np.asarray(self.digits.X_test[i], dtype=float).reshape(8, 8)
+        self._paint_all()
+        self.index.value = i
+        self.info.value = f"test digit #{i}: a {int(self.digits.y_test[i])}"
+        self.update()
+
+    # ---------------------------------------------------------------- display
+    def _paint(self, r: int, c: int) -> None:
+        self.cells[r][c].style.button_color = cell_colour(self.pixels[r, c])
+
+    def _paint_all(self) -> None:
+        for r in range(8):
+            for c in range(8):
+                self._paint(r, c)
+
+    def update(self) -> None:
+        """Run the network on the pad and show its probabilities (the readout last)."""
+        self.probabilities = predict_pixels(self.model, self.pixels)
+        best = int(np.argmax(self.probabilities))
+        for k, (bar, label) in enumerate(zip(self.bars, self.bar_labels)):
+            bar.value = float(self.probabilities[k])
+            bar.bar_style = "success" if k == best else ""
+            label.value = f"{100 * self.probabilities[k]:.1f} %"
+        self.readout.value = readout_text(self.probabilities)
+
+
+def digit_drawing_pad(model: Sequential, digits: DigitsData, start: int | None = 0):
+    """An 8×8 pad to draw digits on, with ``model``'s class probabilities live. Starts with
+    test digit ``start`` of ``digits`` on the pad (``None``: empty). Returns the widget."""
+    return DigitPad(model, digits, start).widget
+
