@@ -26,9 +26,9 @@ The switches (``bugs=``; ``ARTICLE_BUGS`` is the article's code as written, ``()
     The article's ``sigmoid_derivative(x)`` returns x·(1 − x) and is called with the hidden
     *activation* A1, not with Z1. Since σ'(z) = σ(z)·(1 − σ(z)) = a·(1 − a), that is the
     right number: a derivative written in terms of the output, applied to the output. It is
-    a trap for the reader (a function named like ``sigmoid`` that expects a different
-    argument), not a wrong gradient. Switched off, σ'(Z1) is computed from Z1 instead;
-    the gradients agree to rounding.
+    a trap for the reader (a function called ``sigmoid_derivative`` that wants the output,
+    not z), not a wrong gradient. Switched off, σ'(Z1) is computed from Z1 instead;
+    the gradients are identical.
 ``"derivative_mixup"``  (NOT in the article; off by default)
     The mistake that naming invites: a derivative that expects z (such as
     ``nnedu.activations.sigmoid_derivative``) is fed the activation, σ'(A1) = σ(a)(1 − σ(a)).
@@ -50,8 +50,8 @@ The switches (``bugs=``; ``ARTICLE_BUGS`` is the article's code as written, ``()
     Xavier initialisation (std √(2/(fan_in + fan_out))). Not a gradient bug: gradient
     checking cannot see it.
 
-Two small differences from the article that are not part of the hunt: the sigmoid is the
-overflow-free one from ``nnedu.activations``, and probabilities are clipped to [1e-12, 1]
+Two small differences from the article that are not part of the hunt: the sigmoid is an
+overflow-free form, ½·(1 + tanh(z/2)), and probabilities are clipped to [1e-12, 1]
 before a log (as in ``nnedu.losses``), so a saturated output gives a large loss, not nan.
 Shapes: X (m, input_size); Y (m, output_size), one-hot for categorical cross-entropy.
 """
@@ -62,10 +62,20 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from nnedu.activations import sigmoid, sigmoid_derivative, softmax
+from nnedu.activations import sigmoid_derivative, softmax
 from nnedu.layers import xavier
 
 Array = np.ndarray
+
+
+def sigmoid(z: Array) -> Array:
+    """σ(z) = 1 / (1 + e^(−z)), computed as ½·(1 + tanh(z/2)) (the same function).
+
+    The tanh form never overflows and costs one pass over the array, which matters for
+    1,000 full-batch epochs.
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
 
 #: Probabilities are clipped to [EPS, 1 − EPS] before a log (as in ``nnedu.losses``).
 EPS = 1e-12
@@ -208,7 +218,8 @@ class SeedNetwork:
             return sigmoid_derivative(self.A1)  # expects z, gets a: WRONG
         if "derivative_from_activation" in self.bugs:
             return self.A1 * (1.0 - self.A1)  # a·(1 − a) = σ'(z): right, if confusing
-        return sigmoid_derivative(self.Z1)
+        s = sigmoid(self.Z1)  # from z, as nnedu.activations.sigmoid_derivative does
+        return s * (1.0 - s)
 
     def backward(self, X: Array, Y: Array) -> None:
         """Fill ``self.grads`` (dW1, db1, dW2, db2) from the last ``forward(X)``. No update."""

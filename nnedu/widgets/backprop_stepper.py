@@ -16,10 +16,8 @@ rule, one gradient-descent update). This module turns them into
 
 The graph (w_ij is the weight *into* unit i *from* input j; squares are parameters)::
 
-    x1 ──[w11]──▶ z1 ─ReLU─▶ a1 ──[w31]──▶
-       ╲[w21]      ▲ b1                    z3 ─σ─▶ a3 ─BCE─▶ L ◀── y
-       ╱[w12]      ▼ b2                    ▲ b3
-    x2 ──[w22]──▶ z2 ─ReLU─▶ a2 ──[w32]──▶
+    x1, x2 ──(w11, w12, b1)──▶ z1 ──ReLU──▶ a1 ─┐
+           ──(w21, w22, b2)──▶ z2 ──ReLU──▶ a2 ─┴─(w31, w32, b3)──▶ z3 ──σ──▶ a3 ──BCE(y)──▶ L
 
 numpy and nnedu are imported here; matplotlib and ipywidgets only inside the functions that
 draw, so that the step texts can be computed without them.
@@ -49,7 +47,7 @@ VARIANTS: dict[str, WorkedExample] = {
     "hidden unit 2 inactive": EXAMPLE_ONE_DEAD,
 }
 
-#: The four stages of one training step, with the step numbers that belong to each.
+#: The four stages of one training step, as the readout names them.
 STAGE_TITLES = {
     "forward": "forward pass",
     "loss": "loss",

@@ -85,20 +85,27 @@ def plot_training(history, epochs: int | None = None, title: str | None = None):
     records = getattr(history, "history", history)
     done = len(records.get("loss", []))
     total = max(epochs or done, 1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.6))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.9))
     if done:
         training_curves(records, "loss", ax=left, title="loss (cross-entropy)")
         training_curves(records, "accuracy", ax=right, title="accuracy")
         left.set_yscale("log")
         right.set_ylim(min(0.8, min(records["accuracy"])), 1.005)
-        right.legend(loc="lower right")
+        # One legend below both panels, where it cannot hide a curve.
+        handles, _ = left.get_legend_handles_labels()
+        for ax in (left, right):
+            ax.get_legend().remove()
+        names = ["training part", "validation part"][:len(handles)]
+        fig.legend(handles, names, loc="lower center", ncol=2, frameon=False)
     for ax in (left, right):
         ax.set_xlim(0, total + 1)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
+    # Fixed margins (no tight_layout): laying out text is the slow part of a live redraw.
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.23, top=0.85 if title else 0.91,
+                        wspace=0.25)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -187,8 +194,11 @@ def plot_misclassified(images: Array, y_true: Array, probabilities: Array, k: in
 
     images = np.asarray(images, dtype=float).reshape(-1, 8, 8)
     y_true = np.asarray(y_true).ravel()
-    probabilities = np.asarray(probabilities, dtype=float).reshape(len(images), -1)
+    probabilities = np.asarray(probabilities, dtype=float)
     n = len(images)
+    if len(y_true) != n or len(probabilities) != n:
+        raise ValueError(f"plot_misclassified: got {n} images, {len(y_true)} labels and "
+                         f"{len(probabilities)} rows of probabilities; give one of each per digit.")
     if n == 0:
         fig, ax = plt.subplots(figsize=(4, 1))
         ax.text(0.5, 0.5, "no misclassified digits", ha="center", va="center")
@@ -231,16 +241,51 @@ def plot_misclassified(images: Array, y_true: Array, probabilities: Array, k: in
     return fig
 
 
-def plot_hidden_weights(W: Array, W_out: Array | None = None, cols: int = 8,
-                        size: float = 1.05):
-    """Every hidden unit's incoming weights ``W[:, j]`` as an 8×8 image.
+def dead_units(model: Sequential, X: Array) -> Array:
+    """Hidden units of the first layer that never fire: ReLU output 0 for every row of X.
 
-    ``W``: the first Dense layer's weights, shape (64, n_hidden). Colours are centred at 0
-    (diverging map, each unit scaled to its own largest |weight|): orange pixels push the unit
-    up when inked, purple pixels push it down. With ``W_out`` (n_hidden, 10), the title of unit
-    j names the digit its output weights favour most, ``argmax W_out[j]``. Returns the figure.
+    A unit j is dead when z_j = x · W[:, j] + b_j ≤ 0 for all samples, so its output and its
+    gradient are always 0 and it can no longer learn (lesson 02's dying ReLU).
+    Returns the unit numbers, shape (n_dead,).
+    """
+    from nnedu.layers import Dense
+
+    first = model.layers[0]
+    if not isinstance(first, Dense):
+        raise TypeError(f"dead_units: the model must start with a Dense layer, got "
+                        f"{type(first).__name__}.")
+    Z = np.asarray(X, dtype=float) @ first.params["W"] + first.params["b"]
+    return np.flatnonzero(np.all(Z <= 0, axis=0))
+
+
+def weight_montage(W: Array, cols: int = 8, gap: int = 2) -> Array:
+    """Tile the columns of ``W`` (64, n) as 8×8 images into one big picture, ``cols`` per row,
+    with ``gap`` pixels of nan (drawn white) between tiles. Shape (rows·(8 + gap) − gap,
+    cols·(8 + gap) − gap); tile j starts at row (j // cols)·(8 + gap), column (j % cols)·(8 + gap).
+    """
+    W = np.asarray(W, dtype=float)
+    n = W.shape[1]
+    rows = int(np.ceil(n / cols))
+    step = 8 + gap
+    montage = np.full((rows * step - gap, cols * step - gap), np.nan)
+    for j in range(n):
+        r, c = divmod(j, cols)
+        montage[r * step:r * step + 8, c * step:c * step + 8] = W[:, j].reshape(8, 8)
+    return montage
+
+
+def plot_hidden_weights(W: Array, W_out: Array | None = None, dead: Array | None = None,
+                        cols: int = 8, title: str | None = None, ax=None):
+    """Every hidden unit's incoming weights ``W[:, j]`` as an 8×8 image, in a grid of tiles.
+
+    ``W``: the first Dense layer's weights, shape (64, n_hidden). One diverging colour scale,
+    centred at 0, for all units: orange pixels push the unit up when inked, purple pixels push
+    it down, white means "ignored". With ``W_out`` (n_hidden, 10) the label of unit j names the
+    digit its outgoing weights favour most, ``argmax W_out[j]``; units listed in ``dead`` are
+    labelled "dead". Drawn as one image (fast), on ``ax`` if given. Returns the figure.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
     from nnedu.plots import DIVERGING
 
@@ -248,26 +293,34 @@ def plot_hidden_weights(W: Array, W_out: Array | None = None, cols: int = 8,
     if W.ndim != 2 or W.shape[0] != 64:
         raise ValueError(f"plot_hidden_weights: W must have shape (64, n_hidden), got {W.shape}.")
     n = W.shape[1]
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size * 1.2 + 0.6),
-                             squeeze=False)
-    image = None
-    for j, ax in enumerate(axes.ravel()):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if j >= n:
-            ax.axis("off")
-            continue
-        w = W[:, j].reshape(8, 8)
-        limit = float(np.abs(w).max()) or 1.0
-        image = ax.imshow(w / limit, cmap=DIVERGING, vmin=-1, vmax=1)
-        label = f"unit {j}"
-        if W_out is not None:
-            label += f" → {int(np.argmax(W_out[j]))}"
-        ax.set_title(label, fontsize=7, pad=2)
-    if image is not None:
-        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, pad=0.02,
-                     label="weight / largest |weight| of the unit")
+    dead = set() if dead is None else {int(j) for j in dead}
+    rows, gap = int(np.ceil(n / cols)), 3
+    limit = float(np.abs(W).max()) or 1.0
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(0.95 * cols + 1.2, 1.0 * rows + 0.5))
+    fig = ax.figure
+    cmap = plt.get_cmap(DIVERGING).with_extremes(bad="white")
+    image = ax.imshow(weight_montage(W, cols, gap), cmap=cmap, vmin=-limit, vmax=limit,
+                      interpolation="nearest")
+    step = 8 + gap
+    for j in range(n):
+        r, c = divmod(j, cols)
+        ax.add_patch(Rectangle((c * step - 0.5, r * step - 0.5), 8, 8, fill=False,
+                               edgecolor="0.55", linewidth=0.6))
+        if j in dead:
+            label, colour = f"{j}: dead", "0.45"
+        elif W_out is not None:
+            label, colour = f"{j} → {int(np.argmax(W_out[j]))}", "black"
+        else:
+            label, colour = f"unit {j}", "black"
+        ax.text(c * step + 3.5, r * step - 0.9, label, ha="center", va="bottom", fontsize=7,
+                color=colour)
+    ax.set_xlim(-1, cols * step - gap)
+    ax.set_ylim(rows * step - gap, -2.6)
+    ax.axis("off")
+    fig.colorbar(image, ax=ax, shrink=0.6, pad=0.02, label="weight")
+    if title:
+        ax.set_title(title)
     return fig
 
 
@@ -299,7 +352,7 @@ class DigitPad:
     ``nnedu-pixel-<row>-<col>``), ``pen`` (ToggleButtons: ink, light ink, eraser), ``clear_button``,
     ``index`` (BoundedIntText "test digit #") and ``load_button``, ``info`` (what was loaded),
     ``bars`` (10 FloatProgress, one per class) with ``bar_labels``, ``readout`` (HTML, CSS class
-    ``nnedu-readout``) and ``widget`` (the VBox to display).
+    ``nnedu-readout``) and ``widget`` (the HBox to display).
 
     State: ``pixels``, an (8, 8) array of values 0…1. Clicking a cell paints it with the pen's
     value; clicking a cell that already has that value clears it. Every change updates the
@@ -345,7 +398,7 @@ class DigitPad:
                     "grid_gap": "0px", "width": f"{8 * CELL_PX + 4}px"})
         grid.add_class("nnedu-digit-grid")
         self.pen = widgets.ToggleButtons(options=list(INK_LEVELS.items()), value=1.0,
-                                         description="pen", style={"button_width": "72px"})
+                                         description="pen", style={"button_width": "84px"})
         self.clear_button = widgets.Button(description="Clear", icon="eraser",
                                            tooltip="make every pixel white")
         n_test = len(X_test)
@@ -356,7 +409,7 @@ class DigitPad:
         self.load_button = widgets.Button(description="Load test digit", icon="upload")
         self.info = widgets.HTML()
         self.info.add_class("nnedu-pad-info")
-        self.readout = widgets.HTML()
+        self.readout = widgets.HTML(style={"font_size": "17px"})
         self.readout.add_class("nnedu-readout")
         self.bars, self.bar_labels, rows = [], [], []
         for k in range(10):

@@ -164,8 +164,8 @@ def bowl_path(lr: float, steps: int, start: Sequence[float] = BOWL_START) -> Arr
 def run_status(lr: float, curvatures: float | Sequence[float] = BOWL_CURVATURES) -> str:
     """What gradient descent with learning rate η does on a quadratic with these curvatures.
 
-    * "converging"          η < 1 / c_max: every coordinate slides smoothly to the minimum
-    * "converging, zigzag"  1 / c_max ≤ η < 2 / c_max: the steep coordinate jumps over the
+    * "converging"          η ≤ 1 / c_max: no coordinate ever jumps over the minimum
+    * "converging, zigzag"  1 / c_max < η < 2 / c_max: the steep coordinate jumps over the
                             minimum on every step, but closer each time
     * "stuck oscillating"   η = 2 / c_max exactly: the steep coordinate jumps back and forth
                             forever, at the same distance
@@ -177,7 +177,7 @@ def run_status(lr: float, curvatures: float | Sequence[float] = BOWL_CURVATURES)
         return "diverging"
     if lr == limit:
         return "stuck oscillating"
-    if lr >= limit / 2:
+    if lr > limit / 2:
         return "converging, zigzag"
     return "converging"
 
@@ -196,8 +196,11 @@ def format_loss(value: float) -> str:
 def explorer_readout(lr: float, steps: int, start: Sequence[float] = BOWL_START) -> str:
     """The explorer's text for learning rate ``lr`` and ``steps`` updates on the bowl, e.g.
 
-    "after 20 steps: loss 1.0230 (converging). η = 0.05012 is below 1/c_max = 0.1."
-    "diverging: loss 3.97e+07 after 20 steps. η = 0.2512 is above 2/c_max = 0.2."
+    "after 20 steps: loss 1.0230 (converging). η = 0.05012 ≤ 1/c_max = 0.1: no step jumps
+    over the minimum."
+    "diverging: loss 1.71e+08 after 20 steps. η = 0.2512 is above 2/c_max = 0.2: every step
+    lands farther away."
+    (c_max is the bowl's largest curvature.) Plain text, no HTML tags.
     """
     status = run_status(lr)
     steps = _step_count(steps, "explorer_readout")
@@ -208,13 +211,15 @@ def explorer_readout(lr: float, steps: int, start: Sequence[float] = BOWL_START)
     eta = f"η = {lr:.4g}"
     if status == "diverging":
         return (f"diverging: loss {loss} after {steps} {word}. "
-                f"{eta} is above 2/c_max = {limit:.3g}.")
+                f"{eta} is above 2/c_max = {limit:.3g}: every step lands farther away.")
     if status == "converging":
-        reason = f"{eta} is below 1/c_max = {1 / c_max:.3g}."
+        reason = f"{eta} ≤ 1/c_max = {1 / c_max:.3g}: no step jumps over the minimum."
     elif status == "converging, zigzag":
-        reason = f"{eta} is between 1/c_max = {1 / c_max:.3g} and 2/c_max = {limit:.3g}."
+        reason = (f"{eta} is between 1/c_max = {1 / c_max:.3g} and 2/c_max = {limit:.3g}: "
+                  "the steep direction jumps over the minimum, but closer each time.")
     else:
-        reason = f"{eta} is exactly 2/c_max = {limit:.3g}."
+        reason = (f"{eta} = 2/c_max: the steep direction jumps back and forth forever, "
+                  "never closer.")
     return f"after {steps} {word}: loss {loss} ({status}). {reason}"
 
 

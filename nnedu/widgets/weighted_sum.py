@@ -150,9 +150,14 @@ def closest_point_on_line(w1: float, w2: float, b: float, point: Sequence[float]
     return c - (w @ c + b) / (w @ w) * w
 
 
-def _limits(X: Array, margin: float = 1.0) -> tuple[float, float]:
-    """One (low, high) range for both axes: a square view of the points plus a margin."""
-    return float(X.min() - margin), float(X.max() + margin)
+def _view(X: Array, margin: float = 1.0) -> tuple[Array, Array]:
+    """A square view around the points X (n, 2): the (low, high) corners, each of shape (2,).
+
+    Square, so that with equal axis scales a right angle on screen is a right angle.
+    """
+    centre = (X.min(axis=0) + X.max(axis=0)) / 2
+    half = (X.max(axis=0) - X.min(axis=0)).max() / 2 + margin
+    return centre - half, centre + half
 
 
 def _signed(value: float) -> str:
@@ -185,24 +190,27 @@ def plot_boundary(X: Array, y: Array, w1: float, w2: float, b: float, ax=None,
     X = _points(X, "plot_boundary")
     y = np.asarray(y)
     fig, ax = new_axes(ax, figsize=(6.8, 5.0))
-    lo, hi = _limits(X)
+    lo, hi = _view(X)
 
     # Shade each half-plane by the class the neuron gives it.
-    grid = np.linspace(lo, hi, 200)
-    xx, yy = np.meshgrid(grid, grid)
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
     zone = predict(np.column_stack([xx.ravel(), yy.ravel()]), w1, w2, b).reshape(xx.shape)
     ax.contourf(xx, yy, zone, levels=[-0.5, 0.5, 1.5], colors=[COLORS[0], COLORS[1]],
                 alpha=0.18)
     handles = [Patch(color=COLORS[k], alpha=0.3, label=f"neuron says {CLASS_NAMES[k]}")
                for k in (0, 1)]
 
-    segment = boundary_segment(w1, w2, b, (lo, hi), (lo, hi))
-    if segment is not None:
+    default_title = boundary_equation(w1, w2, b)
+    segment = boundary_segment(w1, w2, b, (lo[0], hi[0]), (lo[1], hi[1]))
+    if segment is None:
+        default_title = f"w = (0, 0): no line, z = {b:.2f} at every point"
+    else:
         (line,) = ax.plot(*segment, color="k", lw=2.5, label="decision line z = 0", zorder=2)
         handles.append(line)
-        centre = np.array([(lo + hi) / 2, (lo + hi) / 2])
+        centre = (lo + hi) / 2
         start = closest_point_on_line(w1, w2, b, centre)
-        if not np.all((start > lo) & (start < hi)):  # the line is out of view
+        if not np.all((start > lo) & (start < hi)):
+            default_title += " (the line is out of view)"
             start = centre
         direction = np.array([w1, w2]) / np.hypot(w1, w2)
         arrow = ax.quiver(*start, *(ARROW_LENGTH * direction), angles="xy", scale_units="xy",
@@ -220,12 +228,12 @@ def plot_boundary(X: Array, y: Array, w1: float, w2: float, b: float, ax=None,
                               edgecolors=MISCLASSIFIED_COLOR, linewidths=2.0, zorder=5,
                               label=f"misclassified ({int(wrong.sum())})"))
 
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(lo, hi)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.set_title(title if title is not None else boundary_equation(w1, w2, b))
+    ax.set_title(title if title is not None else default_title)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9,
               framealpha=0.95)
     return ax
@@ -240,29 +248,33 @@ def plot_bias_shift(w: float = 1.5, biases: Sequence[float] = (-2.0, 0.0, 2.0),
     z = 0, at x = −b/w (marked). Returns the figure.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
-    fig, (ax_z, ax_a) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (ax_z, ax_a) = plt.subplots(1, 2, figsize=(11, 4))
     x = np.linspace(lo, hi, 200)
+    handles = []
     for k, b in enumerate(biases):
         color, marker, style = COLORS[k % len(COLORS)], MARKERS[k % len(MARKERS)], \
             ["-", "--", ":"][k % 3]
         z = w * x + b
-        crossing = -b / w
-        ax_z.plot(x, z, color=color, ls=style, lw=2.2, label=f"b = {b:+.1f}")
+        crossing = -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
+        ax_z.plot(x, z, color=color, ls=style, lw=2.2)
         ax_z.plot([crossing], [0.0], marker=marker, color=color, ms=9, ls="none")
-        ax_a.plot(x, sigmoid(z), color=color, ls=style, lw=2.2, label=f"b = {b:+.1f}")
+        ax_a.plot(x, sigmoid(z), color=color, ls=style, lw=2.2)
         ax_a.plot([crossing], [0.5], marker=marker, color=color, ms=9, ls="none")
+        handles.append(Line2D([], [], color=color, ls=style, lw=2.2, marker=marker, ms=8,
+                              label=f"b = {b:+.1f}: z = 0 at x = {crossing:+.2f}"))
     ax_z.axhline(0, color="0.5", lw=0.8)
-    ax_z.set_title(f"z = w·x + b with w = {w:.1f}: b moves the line up or down")
+    ax_z.set_title(f"z = w·x + b, w = {w:.1f}: b moves the line up or down")
     ax_z.set_xlabel("input x")
     ax_z.set_ylabel("weighted sum z")
     ax_a.axhline(0.5, color="0.5", lw=0.8)
     ax_a.set_title("a = sigmoid(z): b slides the curve sideways")
     ax_a.set_xlabel("input x")
     ax_a.set_ylabel("output a")
-    for ax in (ax_z, ax_a):
+    for ax, corner in ((ax_z, "upper left"), (ax_a, "lower right")):
         ax.axvline(0, color="0.8", lw=0.8)
-        ax.legend(loc="upper left", title="marker: where z = 0", fontsize=9, title_fontsize=9)
+        ax.legend(handles=handles, loc=corner, fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -48,7 +48,11 @@ def expect_readout(page, text: str) -> None:
 
 def expect_slider(page, which: str, text: str) -> None:
     """Wait until the slider's own readout shows ``text`` (read as textContent: Lab may not
-    lay out cells that are scrolled out of view, and then their inner text is empty)."""
+    lay out cells that are scrolled out of view, and then their inner text is empty).
+
+    The slider formats η with ".4g" in the browser, which keeps trailing zeros ("1.000");
+    the values this test reaches have four non-zero digits, spelt the same by Python.
+    """
     expect(slider(page, which).locator(".widget-readout")).to_have_text(text)
 
 

@@ -96,6 +96,7 @@ def test_bowl_has_curvatures_1_and_10_and_limit_0_2():
     along_w2 = gd.second_derivative(lambda s: gd.bowl_loss(np.array([0.0, s])), -0.7)
     assert (along_w1, along_w2) == (pytest.approx(1.0, rel=1e-6), pytest.approx(10.0, rel=1e-6))
     assert gd.BOWL_CURVATURES == (1.0, 10.0)
+    assert gd.BOWL_START == (-4.0, 1.5)  # the start the lesson quotes for the explorer
     assert gd.largest_stable_lr(gd.BOWL_CURVATURES) == pytest.approx(0.2)
 
 
@@ -131,9 +132,9 @@ def test_diverging_bowl_run_overflows_quietly():
 # ----------------------------------------------------------------------------- readout
 @pytest.mark.parametrize(
     "lr, status",
-    [(0.001, "converging"), (0.0999, "converging"), (0.1, "converging, zigzag"),
-     (0.1995, "converging, zigzag"), (0.2, "stuck oscillating"), (0.2001, "diverging"),
-     (1.0, "diverging")],
+    [(0.001, "converging"), (0.0999, "converging"), (0.1, "converging"),
+     (0.1001, "converging, zigzag"), (0.1995, "converging, zigzag"), (0.2, "stuck oscillating"),
+     (0.2001, "diverging"), (1.0, "diverging")],
 )
 def test_run_status_follows_1_over_c_and_2_over_c(lr, status):
     assert gd.run_status(lr) == status
@@ -144,10 +145,12 @@ def test_run_status_matches_what_the_path_does():
         lr = 10.0**exponent
         w2 = gd.bowl_path(lr, 60)[:, 1]
         grows = abs(w2[-1]) > abs(w2[0])
-        flips = np.sign(w2[1]) != np.sign(w2[0])
+        flips = np.sign(w2[1]) * np.sign(w2[0]) < 0  # jumped over the minimum
         status = gd.run_status(lr)
         assert grows == (status == "diverging"), lr
         assert flips == (status != "converging"), lr
+    # η = 1/c_max exactly: the steep coordinate lands on the minimum in one step, no overshoot.
+    assert gd.bowl_path(0.1, 1)[1, 1] == 0.0 and gd.run_status(0.1) == "converging"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +170,7 @@ def test_explorer_readout_reports_the_loss_of_the_path(lr, steps):
     word = "step" if steps == 1 else "steps"
     if lr > 0.2:
         assert text.startswith(f"diverging: loss {loss:.2e} after {steps} {word}.")
-        assert "is above 2/c_max = 0.2." in text
+        assert "is above 2/c_max = 0.2: every step lands farther away." in text
     else:
         assert text.startswith(f"after {steps} {word}: loss {loss:.4f} (")
         assert f"({gd.run_status(lr)})." in text
@@ -177,11 +180,20 @@ def test_explorer_readout_reports_the_loss_of_the_path(lr, steps):
 def test_explorer_readout_examples():
     assert gd.explorer_readout(0.15, 20) == (
         f"after 20 steps: loss {0.5 * (16 * 0.85**40 + 10 * 2.25 * 0.25**20):.4f} "
-        "(converging, zigzag). η = 0.15 is between 1/c_max = 0.1 and 2/c_max = 0.2."
+        "(converging, zigzag). η = 0.15 is between 1/c_max = 0.1 and 2/c_max = 0.2: "
+        "the steep direction jumps over the minimum, but closer each time."
     )
-    assert gd.explorer_readout(0.2, 3).endswith("(stuck oscillating). η = 0.2 is exactly "
-                                                "2/c_max = 0.2.")
-    assert "diverging" in gd.explorer_readout(0.5, 10)
+    assert gd.explorer_readout(0.05, 1) == (
+        f"after 1 step: loss {0.5 * (16 * 0.95**2 + 10 * 2.25 * 0.5**2):.4f} (converging). "
+        "η = 0.05 ≤ 1/c_max = 0.1: no step jumps over the minimum."
+    )
+    # η = 2/c_max: w2 flips between +1.5 and −1.5 for ever, w1 still shrinks by 0.8 per step.
+    assert gd.explorer_readout(0.2, 3) == (
+        f"after 3 steps: loss {0.5 * (16 * 0.8**6 + 10 * 2.25):.4f} (stuck oscillating). "
+        "η = 0.2 = 2/c_max: the steep direction jumps back and forth forever, never closer."
+    )
+    assert gd.explorer_readout(0.5, 10).startswith("diverging: loss ")
+    assert "<" not in gd.explorer_readout(0.5, 10)  # plain text: the HTML readout shows it as is
 
 
 @pytest.mark.parametrize("bad", [0, -0.1, float("nan"), float("inf")])
