@@ -14,7 +14,7 @@
 #
 # Steps:
 #   1. Debian's chromium for the browser tests (apt-get, only when root and it is missing)
-#   2. python -m pip install -e ".[test,browser]"
+#   2. python -m pip install -e ".[test,browser,instructor]"
 #   3. ruff check .
 #   4. pytest tests/                       unit, property, notebook hygiene and browser tests
 #   5. pytest --nbval lessons/ solutions/  every notebook re-run and compared with its stored outputs
@@ -79,9 +79,9 @@ fi
 if [ "${NNEDU_SKIP_INSTALL:-0}" = 1 ]; then
     step "pip install skipped (NNEDU_SKIP_INSTALL=1)"
 else
-    step "python -m pip install -e .[test,browser]"
+    step "python -m pip install -e .[test,browser,instructor]"
     t=$SECONDS
-    if ! "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[test,browser]"; then
+    if ! "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[test,browser,instructor]"; then
         echo "test.sh: ERROR: pip could not install the package and its test extras." >&2
         exit 1
     fi

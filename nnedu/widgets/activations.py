@@ -139,8 +139,8 @@ def plot_activation(name: str, lo: float = -5.0, hi: float = 5.0, ax=None):
     return ax
 
 
-def plot_activation_gallery(names: Sequence[str] = tuple(n for n in LABELS if n != "linear"),
-                            lo: float = -5.0, hi: float = 5.0, cols: int = 4):
+def plot_activation_gallery(names: Sequence[str] = tuple(LABELS), lo: float = -5.0,
+                            hi: float = 5.0, cols: int = 4):
     """A grid of small plots, one per activation: f(z), f′(z) and the output range."""
     import matplotlib.pyplot as plt
 

@@ -308,8 +308,13 @@ def plot_probability_losses(marks: Sequence[float] = (0.9, 0.5, 0.1), axes=None)
                 surprise = -np.log(q)
                 ax.plot([q], [surprise], marker=STYLES["bce"]["marker"], ms=9, mec="black",
                         color=STYLES["bce"]["color"], ls="none", zorder=5)
+                right_edge = q > 0.7  # write the label to the left, inside the axes
                 ax.annotate(f"p = {q:g}: −log p = {surprise:.2f}", (q, surprise),
-                            xytext=(8, 6), textcoords="offset points", fontsize=9)
+                            xytext=(-30, 75) if right_edge else (8, 6),
+                            ha="center" if right_edge else "left",
+                            textcoords="offset points", fontsize=9,
+                            arrowprops={"arrowstyle": "->", "color": "0.3"} if right_edge
+                            else None)
         ax.set_ylim(0, 5)
         ax.set_xlim(0, 1)
         ax.set_xlabel("predicted probability p of class 1")

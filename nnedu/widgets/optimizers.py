@@ -328,20 +328,34 @@ def plot_contours(surface: str | Surface, ax=None, levels: int = 14):
     return ax
 
 
-def _label(name: str, lr: float | Mapping[str, float] | None) -> str:
-    if lr is None:
-        return LABELS[name]
-    value = lr[name] if isinstance(lr, Mapping) else lr
-    return f"{LABELS[name]} (η = {value:g})"
+def _label(name: str, lr: float | Mapping[str, float] | None, path: Array | None = None,
+           steps: int | None = None) -> str:
+    """"Adam (η = 0.1)"; with ``steps``, a path that stopped early gets "blew up at step k"."""
+    label = LABELS[name]
+    if lr is not None:
+        label += f" (η = {(lr[name] if isinstance(lr, Mapping) else lr):g})"
+    if path is not None and steps is not None and len(path) < steps + 1:
+        label += f": blew up at step {len(path)}"
+    return label
+
+
+def _plain_log_ticks(axis) -> None:
+    """Log-scale ticks at 1, 2, 5 times the powers of ten, written as plain numbers."""
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FormatStrFormatter("%g"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def plot_race(surface: str | Surface, paths: Mapping[str, Array], ax=None,
               lr: float | Mapping[str, float] | None = None, title: str | None = None,
-              legend: bool = True):
+              legend: bool = True, steps: int | None = None):
     """Each optimizer's path (name → points (k + 1, 2)) over the contour lines of the surface,
     in its own colour, line style and marker. ``lr`` (one value or a dict) goes into the
-    legend. A path that blew up is drawn up to its last finite point (the axis limits cut
-    what leaves the picture)."""
+    legend; so does "blew up at step k" for a path shorter than ``steps`` + 1. Such a path is
+    drawn up to its last point before it blew up (the axis limits cut what leaves the
+    picture)."""
     surface = get_surface(surface)
     fig, ax = _axes(ax, (7.0, 4.5))
     plot_contours(surface, ax=ax)
@@ -349,7 +363,8 @@ def plot_race(surface: str | Surface, paths: Mapping[str, Array], ax=None,
         color, line, marker = STYLES[name]
         path = np.asarray(path, dtype=float)
         ax.plot(path[:, 0], path[:, 1], color=color, ls=line, lw=1.6, marker=marker, ms=4,
-                markevery=max(1, len(path) // 15), label=_label(name, lr), zorder=3)
+                markevery=max(1, len(path) // 15), label=_label(name, lr, path, steps),
+                zorder=3)
     ax.plot(*surface.start, marker="s", ms=8, color="white", mec="black", ls="none",
             label="start", zorder=6)
     ax.set_title(title or f"{surface.label}: ${surface.formula}$")
@@ -360,8 +375,10 @@ def plot_race(surface: str | Surface, paths: Mapping[str, Array], ax=None,
 
 def plot_distance(surface: str | Surface, paths: Mapping[str, Array], ax=None,
                   lr: float | Mapping[str, float] | None = None,
-                  title: str = "distance to the minimum after each step"):
-    """‖p_t − p*‖ against the step t on a log scale, one line per optimizer."""
+                  title: str = "distance to the minimum after each step",
+                  steps: int | None = None):
+    """‖p_t − p*‖ against the step t on a log scale, one line per optimizer (a run that blew
+    up ends early; with ``steps`` its legend entry says so)."""
     surface = get_surface(surface)
     fig, ax = _axes(ax, (6.0, 4.0))
     for name, path in paths.items():
@@ -369,7 +386,8 @@ def plot_distance(surface: str | Surface, paths: Mapping[str, Array], ax=None,
         distance = distance_to_minimum(surface, path)
         ax.semilogy(np.arange(len(distance)), distance, color=color, ls=line, lw=1.6,
                     marker=marker, ms=4, markevery=max(1, len(distance) // 12),
-                    label=_label(name, lr))
+                    label=_label(name, lr, path, steps))
+    _plain_log_ticks(ax.yaxis)
     ax.set_xlabel("step $t$")
     ax.set_ylabel(r"$\|p_t - p^*\|$ (log scale)")
     ax.set_title(title)
@@ -403,8 +421,8 @@ def plot_lr_sweep(lrs: Sequence[float], losses: Mapping[str, Array], ax=None,
                     ms=7, mew=2, ls="none")
     if any_blown:
         ax.axhline(top / 1.6, color="0.5", lw=0.8, ls=":")
-        ax.text(0.01, top / 1.6, " above the line: ✗ = blew up", transform=ax.get_yaxis_transform(),
-                va="top", fontsize=8, color="0.3")
+        ax.plot([], [], color="0.3", marker="x", ms=7, mew=2, ls="none",
+                label="blew up (above the dotted line)")
     ax.set_xlabel("learning rate η (log scale)")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -418,7 +436,7 @@ def plot_validation_curves(histories: Mapping[str, object], ax=None,
                            title: str = "validation loss per epoch", log: bool = False):
     """One curve per optimizer (name → History or dict of lists) of ``metric`` per epoch;
     ``log=True`` puts the y-axis on a log scale (with plain numbers as tick labels)."""
-    from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullFormatter
 
     fig, ax = _axes(ax, (7.0, 4.2))
     for name, history in histories.items():
@@ -429,11 +447,13 @@ def plot_validation_curves(histories: Mapping[str, object], ax=None,
                 marker=marker, ms=5, markevery=max(1, len(values) // 10), label=_label(name, lr))
     ax.set_xlabel("epoch")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel(metric.replace("_", " ") + (" (log scale)" if log else ""))
-    if log:
+    name = metric.replace("val_", "validation ").replace("_", " ")
+    ax.set_ylabel(name + (" (log scale)" if log else ""))
+    if log:  # ticks at 0.1, 0.2, 0.3, 0.5, 1, 2, …, written as plain numbers
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
         ax.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
-        ax.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both" if log else "major")
     ax.legend(fontsize=8, loc="best", framealpha=0.92)
@@ -450,13 +470,18 @@ def plot_explorer(surface: str | Surface, optimizers: Sequence[str], lr: float, 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.0),
                                       gridspec_kw={"width_ratios": [1.5, 1]})
     plot_race(surface, paths, ax=left, title=f"{surface.label}, η = {lr:.4g}, {steps} steps",
-              legend=False)
+              legend=False, steps=steps)
+    # Left: only the start and the minimum; the optimizers are named in the right legend.
+    handles, labels = left.get_legend_handles_labels()
+    keep = [k for k, label in enumerate(labels) if label in ("start", "minimum")]
+    left.legend([handles[k] for k in keep], [labels[k] for k in keep], fontsize=8,
+                loc="lower right", framealpha=0.92)
     if paths:
-        plot_distance(surface, paths, ax=right)
+        plot_distance(surface, paths, ax=right, steps=steps)
     else:
         right.set_axis_off()
-    handles, labels = left.get_legend_handles_labels()
-    left.legend(handles, labels, fontsize=8, loc="upper left", framealpha=0.92, ncol=2)
+        right.text(0.5, 0.5, "choose at least one optimizer", ha="center", va="center",
+                   transform=right.transAxes)
     # Fixed margins: tight_layout would measure every label on each redraw.
     fig.subplots_adjust(left=0.06, right=0.985, bottom=0.13, top=0.91, wspace=0.22)
     return fig
