@@ -46,7 +46,8 @@ def readout(page):
 
 
 def explorer_cell(page):
-    return page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has=readout(page))
+    # `has` is looked up inside each cell, so it is given without the notebook prefix
+    return page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has=page.locator(".nnedu-readout"))
 
 
 def open_explorer(page) -> bytes:
