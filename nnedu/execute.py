@@ -152,7 +152,7 @@ def _ensure_cell_ids(nb) -> None:
         taken.add(candidate)
 
 
-def execute_notebook(path: str | os.PathLike[str], timeout: int = 600) -> float:
+def execute_notebook(path: str | os.PathLike[str], timeout: int = 90) -> float:
     """Execute the notebook at ``path`` in place on a fresh kernel; return the wall time in seconds.
 
     Raises ``NotebookExecutionError`` (and leaves the file unchanged) when a cell raises an error
@@ -244,7 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="notebooks or folders of notebooks (default: lessons solutions)",
     )
     parser.add_argument(
-        "--timeout", type=int, default=600, help="seconds one cell may take (default: 600)"
+        "--timeout", type=int, default=90,
+        help="seconds one cell may take (default: 90; a lesson's cells take seconds)",
     )
     parser.add_argument(
         "--print-env",

@@ -322,12 +322,15 @@ def weighted_sum_explorer(w1: float = START_W1, w2: float = START_W2, b: float =
                           n_per_class: int = 10, seed: int = 0):
     """Sliders for w1, w2 and b that move a step neuron's decision line over `two_blobs`.
 
-    Shows a readout ("12 of 20 points classified correctly", CSS class ``nnedu-readout``)
-    and the `plot_boundary` picture, redrawn whenever a slider moves.
+    Shows a readout ("12 of 20 points classified correctly", CSS class ``nnedu-readout``),
+    the line's equation ("decision line: 1.00·x1 − 1.00·x2 + 0.00 = 0", CSS class
+    ``nnedu-equation``) and the `plot_boundary` picture, redrawn whenever a slider moves.
+    The two texts change after the picture is drawn, so when they show the sliders' values
+    the picture does too.
 
     Returns an ``ipywidgets.VBox``. For tests and curious students it also carries
-    ``.sliders`` (dict "w1"/"w2"/"b" → slider), ``.readout``, ``.output``, ``.data`` (X, y)
-    and ``.update()`` (redraw from the sliders' current values).
+    ``.sliders`` (dict "w1"/"w2"/"b" → slider), ``.readout``, ``.equation``, ``.output``,
+    ``.data`` (X, y) and ``.update()`` (redraw from the sliders' current values).
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
@@ -344,6 +347,8 @@ def weighted_sum_explorer(w1: float = START_W1, w2: float = START_W2, b: float =
     }
     readout = widgets.HTML()
     readout.add_class("nnedu-readout")
+    equation = widgets.HTML()
+    equation.add_class("nnedu-equation")
     output = widgets.Output()
 
     def current_values() -> tuple[float, float, float]:
@@ -353,18 +358,19 @@ def weighted_sum_explorer(w1: float = START_W1, w2: float = START_W2, b: float =
 
     def update(change=None) -> None:
         w1_now, w2_now, b_now = current_values()
-        readout.value = readout_text(count_correct(X, y, w1_now, w2_now, b_now), len(y))
         with output:
             output.clear_output(wait=True)
             ax = plot_boundary(X, y, w1_now, w2_now, b_now)
             display(ax.figure)
             plt.close(ax.figure)
+        readout.value = readout_text(count_correct(X, y, w1_now, w2_now, b_now), len(y))
+        equation.value = "decision line: " + boundary_equation(w1_now, w2_now, b_now)
 
     for slider in sliders.values():
         slider.observe(update, names="value")
     update()
 
-    box = widgets.VBox([*sliders.values(), readout, output])
-    box.sliders, box.readout, box.output = sliders, readout, output
+    box = widgets.VBox([*sliders.values(), readout, equation, output])
+    box.sliders, box.readout, box.equation, box.output = sliders, readout, equation, output
     box.data, box.update = (X, y), update
     return box

@@ -19,7 +19,14 @@ from harness import (
 )
 from playwright.sync_api import expect
 
-from nnedu.widgets.weighted_sum import START_B, START_W1, START_W2, WEIGHT_RANGE, two_blobs
+from nnedu.widgets.weighted_sum import (
+    START_B,
+    START_W1,
+    START_W2,
+    WEIGHT_RANGE,
+    boundary_equation,
+    two_blobs,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +57,32 @@ def explorer_cell(page):
     return page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has=page.locator(".nnedu-readout"))
 
 
+def wait_for_final_plot(page, w1: float, w2: float, b: float) -> None:
+    """Wait until the explorer shows the picture for these slider values.
+
+    The kernel redraws once per slider step and writes the equation text after each picture,
+    so the final equation means the final picture has been sent. Lab paints cells lazily (CSS
+    content-visibility), so then scroll the explorer into view and let its image decode.
+    """
+    equation = page.locator(f"{NOTEBOOK} .nnedu-equation")
+    expect(equation).to_have_text("decision line: " + boundary_equation(w1, w2, b))
+    wait_for_idle(page)
+    explorer_cell(page).scroll_into_view_if_needed()
+    page.evaluate(
+        """async () => {
+            const current = () => document.querySelector(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .widget-output img');
+            let img = current();
+            while (true) {
+                await img.decode();
+                await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+                if (current() === img) return;
+                img = current();
+            }
+        }"""
+    )
+
+
 def open_explorer(page) -> bytes:
     """Open the lesson, run every cell, check the explorer's starting state; return its plot."""
     open_notebook(page, LESSON)
@@ -74,7 +107,7 @@ def test_w2_slider_turns_the_line_and_updates_the_count(page):
     expect(readout(page)).to_have_text(expected)
     after = wait_for_new_image(page, before, index=0)
     assert after.startswith(PNG_SIGNATURE) and after != before
-    wait_for_idle(page)  # the last redraw is done before the picture is taken
+    wait_for_final_plot(page, START_W1, w2, START_B)
     screenshot(page, "lesson01_w2_moved", locator=explorer_cell(page))
 
 
@@ -88,6 +121,6 @@ def test_all_three_sliders_can_classify_every_point(page):
     assert (w1, w2, b) == pytest.approx((3.0, 1.2, -0.9))
     assert expected_readout(w1, w2, b) == "20 of 20 points classified correctly"
     expect(readout(page)).to_have_text("20 of 20 points classified correctly")
-    wait_for_idle(page)
+    wait_for_final_plot(page, w1, w2, b)
     assert output_image_bytes(page, index=0) != before
     screenshot(page, "lesson01_all_correct", locator=explorer_cell(page))

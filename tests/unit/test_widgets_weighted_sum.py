@@ -235,6 +235,8 @@ def test_explorer_starts_with_the_count_for_its_sliders(data):
     box = ws.weighted_sum_explorer()
     assert [s.description for s in box.sliders.values()] == ["w1", "w2", "b"]
     assert "nnedu-readout" in box.readout._dom_classes
+    assert "nnedu-equation" in box.equation._dom_classes
+    assert box.equation.value == "decision line: 1.00·x1 − 1.00·x2 + 0.00 = 0"
     expected = ws.count_correct(X, y, ws.START_W1, ws.START_W2, ws.START_B)
     assert box.readout.value == ws.readout_text(expected, 20)
     assert expected < 20  # the explorer starts with something to improve
@@ -250,6 +252,8 @@ def test_moving_sliders_updates_the_readout(data, moves):
     values = {name: slider.value for name, slider in box.sliders.items()}
     expected = manual_count(X, y, values["w1"], values["w2"], values["b"])
     assert box.readout.value == f"{expected} of 20 points classified correctly"
+    line = ws.boundary_equation(values["w1"], values["w2"], values["b"])
+    assert box.equation.value == f"decision line: {line}"
     assert not plt.get_fignums()  # every redraw closes its figure
 
 
