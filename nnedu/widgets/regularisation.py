@@ -276,7 +276,8 @@ def plot_history(history, ax_loss=None, ax_accuracy=None, title: str | None = No
         if reference is not None:
             ref = _records(reference)
             ref_epochs = np.arange(1, len(ref[metric]) + 1)
-            ax.plot(ref_epochs, ref[metric], color="0.6", lw=1.2, label=f"training ({reference_label})")
+            ax.plot(ref_epochs, ref[metric], color="0.6", lw=1.2,
+                    label=f"training ({reference_label})")
             ax.plot(ref_epochs, ref[f"val_{metric}"], color="0.6", lw=1.2, ls="--",
                     label=f"validation ({reference_label})")
         ax.plot(epochs, records[metric], color=COLORS[0], lw=2, marker="o", markevery=every,
@@ -308,31 +309,34 @@ def plot_history(history, ax_loss=None, ax_accuracy=None, title: str | None = No
 
 
 def plot_small_multiples(histories: Mapping[str, object], cols: int = 4,
-                         loss_max: float | None = None):
+                         loss_max: float | None = None, marks: Mapping[str, int] | None = None):
     """One small panel per method: training and validation loss per epoch, on shared axes.
 
-    ``histories``: method name → History (or dict of lists). Each panel's title carries the
-    final validation accuracy and the final gap (validation − training loss). Returns the figure.
+    ``histories``: method name → History (or dict of lists); the panel's title is the name.
+    The shaded band between the curves is the gap. ``marks``: method name → an epoch
+    (counting from 1) to mark with a vertical line, e.g. the epoch early stopping restored.
+    Returns the figure.
     """
     import matplotlib.pyplot as plt
 
     from nnedu.plots import COLORS
 
+    marks = dict(marks or {})
     n = len(histories)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.7 * rows), sharey=True,
+    fig, axes = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.6 * rows), sharey=True,
                              squeeze=False)
     for ax, (name, history) in zip(axes.ravel(), histories.items()):
         records = _records(history)
         epochs = np.arange(1, len(records["loss"]) + 1)
-        ax.fill_between(epochs, records["loss"], records["val_loss"], color=COLORS[1], alpha=0.15,
-                        label="gap")
+        ax.fill_between(epochs, records["loss"], records["val_loss"], color=COLORS[1],
+                        alpha=0.15, label="gap")
         ax.plot(epochs, records["loss"], color=COLORS[0], lw=2, label="training loss")
         ax.plot(epochs, records["val_loss"], color=COLORS[1], lw=2, ls="--",
                 label="validation loss")
-        s = run_summary(records)
-        ax.set_title(f"{name}\nval. acc. {100 * records['val_accuracy'][-1]:.1f} %, "
-                     f"gap {s.final_gap:.2f}", fontsize=10)
+        if name in marks:
+            ax.axvline(marks[name], color=COLORS[3], lw=1.5, ls=":", label="weights kept")
+        ax.set_title(name, fontsize=11)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
     for ax in axes.ravel()[n:]:
@@ -340,9 +344,14 @@ def plot_small_multiples(histories: Mapping[str, object], cols: int = 4,
     for ax in axes[:, 0]:
         ax.set_ylabel("loss")
     axes[0, 0].set_ylim(0, loss_max)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    handles, labels = [], []
+    for ax in axes.ravel()[:n]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
