@@ -32,3 +32,24 @@ from nnedu.checks.runner import (
     run_checks,
 )
 from nnedu.checks.neuron import check_boundary_x2, check_count_correct, check_step_predict
+from nnedu.checks.metrics import check_confusion_matrix, check_macro_f1, check_precision_recall_f1
+from nnedu.checks.forward import (
+    check_count_parameters,
+    check_dense_forward,
+    check_two_layer_forward,
+    check_xor_weights,
+)
+from nnedu.checks.losses import (
+    check_binary_cross_entropy,
+    check_binary_cross_entropy_gradient,
+    check_categorical_cross_entropy,
+    check_mse,
+    check_mse_gradient,
+    check_softmax_cross_entropy_gradient,
+)
+from nnedu.checks.descent import (
+    check_gd_step,
+    check_linear_mse_gradient,
+    check_minimise_quadratic,
+    check_train_one_epoch,
+)

@@ -377,6 +377,13 @@ def _softmax_not_shifted(z):
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+def _softmax_down_the_columns(z):
+    e = np.exp(z - np.max(z, axis=0))
+    return e / np.sum(e, axis=0)
+
+
+_AXIS_HINT = "softmax works along each row (axis=-1): each sample's probabilities sum to 1"
+
 _SOFTMAX_CCE_MISTAKES = [
     Mistake(
         lambda z, y: (y - _softmax(z)) / z.shape[0],
@@ -402,9 +409,12 @@ _SOFTMAX_CCE_MISTAKES = [
         "(the softmax of the setup cell does)",
     ),
     Mistake(
-        lambda z, y: (np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0) - y)
-        / z.shape[0],
-        "softmax works along each row (axis=-1): each sample's probabilities sum to 1",
+        lambda z, y: (_softmax_down_the_columns(z) - y) / z.shape[0],
+        _AXIS_HINT,
+    ),
+    Mistake(
+        lambda z, y: (np.exp(z) / np.sum(np.exp(z), axis=0) - y) / z.shape[0],
+        _AXIS_HINT,
     ),
 ]
 

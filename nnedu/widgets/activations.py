@@ -102,10 +102,10 @@ def depth_readout(depth: int, z: float) -> str:
     for name in DEPTH_ACTIVATIONS:
         factor = gradient_factor(name, depth, z)
         parts.append(f"{LABELS[name]} {_short(factor)}")
-    relu_note = "slope 1 for z > 0" if z > 0 else "slope 0 for z ≤ 0"
+    relu_note = "its slope is 1 for z > 0" if z > 0 else "its slope is 0 for z ≤ 0"
     return (
         f"after {depth} sigmoid {layers} the gradient is at most {_short(sigmoid_bound(depth))} "
-        f"of its size. With every unit at z = {z:.2f}: {', '.join(parts)} (ReLU: {relu_note})."
+        f"of its size. With every unit at z = {z:.2f}: {', '.join(parts)} ({relu_note})."
     )
 
 

@@ -14,13 +14,16 @@ What is here:
     rosenbrock_loss, rosenbrock_gradient   f(x, y) = (1 − x)² + 100 (y − x²)²: a curved valley
     Surface, SURFACES, get_surface         the two surfaces with their start, view and the
                                            learning rates the lesson uses on them
+    make_optimizer                         an nnedu.optim optimizer by its lesson name
     run                                    one optimizer on one surface: every point visited
     race_paths, race                       several optimizers from the same start: their paths,
                                            and their final losses (what the readout shows)
+    final_loss, distance_to_minimum        how a path ends, how far from the minimum it is
     lr_sweep                               the final loss for many learning rates
     format_loss, readout_html              the explorer's readout table
-    plot_race, plot_distance, plot_lr_sweep, plot_validation_curves, plot_explorer
-    optimizer_race                         the widget: optimizers, η, steps and surface
+    plot_contours, plot_race, plot_distance, plot_lr_sweep, plot_validation_curves,
+    plot_explorer                          the lesson's figures
+    OptimizerRace, optimizer_race          the widget: optimizers, η, steps and surface
 
 A run *blows up* when its loss passes ``BLOW_UP_LOSS`` (10¹⁰) or stops being a finite number:
 it is stopped there, its path ends at the last point before that, and its final loss counts as
@@ -179,13 +182,6 @@ def make_optimizer(name: str, lr: float) -> Optimizer:
     "rmsprop", "adam") with learning rate ``lr`` and its default settings (μ = 0.9, ρ = 0.9,
     β₁ = 0.9, β₂ = 0.999)."""
     return get_optimizer(_check_optimizer_name(name, "make_optimizer"), lr=lr)
-
-
-def blew_up(surface: str | Surface, p: Array) -> bool:
-    """True when the loss at ``p`` is above BLOW_UP_LOSS, inf or nan."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        value = float(get_surface(surface).loss(p))
-    return not value <= BLOW_UP_LOSS  # also True for nan
 
 
 def run(surface: str | Surface, optimizer: str, lr: float, steps: int,

@@ -254,20 +254,23 @@ def _records(history) -> Mapping[str, Sequence[float]]:
 
 def plot_history(history, ax_loss=None, ax_accuracy=None, title: str | None = None,
                  reference=None, reference_label: str = "no regularisation",
-                 mark: str | None = "accuracy", loss_max: float | None = None):
+                 mark: str | None = "accuracy", loss_max: float | None = 1.0):
     """Loss and accuracy per epoch: training (solid, circles) and validation (dashed, squares).
 
     ``reference``: another run's history drawn in grey for comparison. ``mark``:
     "accuracy" puts a star on the best validation accuracy, "loss" a vertical line at the
     lowest validation loss (the epoch early stopping restores), None nothing. ``loss_max``
-    fixes the top of the loss axis. Returns the figure.
+    is the top of the loss axis (default 1.0: the large losses of the first epochs are cut
+    off, so that the end of training is easy to see; None: matplotlib chooses).
+    Returns the figure.
     """
     import matplotlib.pyplot as plt
 
     from nnedu.plots import COLORS
 
     if ax_loss is None or ax_accuracy is None:
-        fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(10.0, 3.8))
+        fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(10.0, 3.9),
+                                                   layout="constrained")
     fig = ax_loss.figure
     records = _records(history)
     epochs = np.arange(1, len(records["loss"]) + 1)
@@ -290,7 +293,7 @@ def plot_history(history, ax_loss=None, ax_accuracy=None, title: str | None = No
         s = run_summary(records)
         ax_accuracy.plot([s.best_epoch], [s.best_val_accuracy], marker="*", ms=16, ls="none",
                          color=COLORS[3], markeredgecolor="black",
-                         label=f"best validation: epoch {s.best_epoch}")
+                         label=f"best validation accuracy: epoch {s.best_epoch}")
     elif mark == "loss":
         best = int(np.argmin(records["val_loss"])) + 1
         for ax in (ax_loss, ax_accuracy):
@@ -309,7 +312,8 @@ def plot_history(history, ax_loss=None, ax_accuracy=None, title: str | None = No
 
 
 def plot_small_multiples(histories: Mapping[str, object], cols: int = 4,
-                         loss_max: float | None = None, marks: Mapping[str, int] | None = None):
+                         loss_max: float | None = 1.0,
+                         marks: Mapping[str, int] | None = None):
     """One small panel per method: training and validation loss per epoch, on shared axes.
 
     ``histories``: method name → History (or dict of lists); the panel's title is the name.
@@ -378,7 +382,10 @@ def plot_weight_histograms(models: Mapping[str, Sequential], threshold: float = 
         size = np.abs(weights_of(model))
         ax.hist(np.clip(size, bins[0], None), bins=bins, color=COLORS[k % len(COLORS)],
                 edgecolor="black", linewidth=0.3)
-        ax.axvspan(bins[0], threshold, color="0.85", zorder=0)
+        ax.axvspan(bins[0], threshold, color="0.88", zorder=0)
+        ax.text(math.sqrt(bins[0] * threshold), 0.95, f"near zero\n|w| < {threshold:g}",
+                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=9,
+                color="0.3")
         ax.set_xscale("log")
         ax.set_xlabel("|w| (log scale)")
         near_zero = np.mean(size < threshold)
@@ -412,33 +419,35 @@ def plot_shifted_examples(X: Array, y: Array, n: int = 4,
     return fig
 
 
-def plot_optimism(picked_by_test: Array, picked_by_validation: Array, bins: int = 25):
-    """Histograms of "test accuracy − fresh accuracy" for the two ways of choosing a setting.
+def plot_optimism(panels: Mapping[str, tuple[Array, Array]], bins: int = 24):
+    """Histograms of "test accuracy − fresh accuracy", one panel per experiment.
 
-    Each array holds one difference per random split (in accuracy units, e.g. 0.012).
-    Returns the figure.
+    ``panels``: title → ``(chosen_by_test, chosen_by_validation)``, two arrays with one
+    difference per random split (in accuracy units, e.g. 0.012). The vertical lines mark the
+    means. Returns the figure.
     """
     import matplotlib.pyplot as plt
 
     from nnedu.plots import COLORS
 
-    fig, ax = plt.subplots(figsize=(7.0, 3.8))
-    both = np.concatenate([picked_by_test, picked_by_validation]) * 100
-    edges = np.linspace(both.min(), both.max(), bins + 1)
-    for values, colour, hatch, name in (
-        (picked_by_validation, COLORS[0], "", "chosen on the validation part"),
-        (picked_by_test, COLORS[3], "//", "chosen on the test part"),
-    ):
-        ax.hist(values * 100, bins=edges, color=colour, alpha=0.55, hatch=hatch,
-                edgecolor="black", linewidth=0.4,
-                label=f"{name}: mean {100 * np.mean(values):+.2f} points")
-        ax.axvline(100 * np.mean(values), color=colour, lw=2.5)
-    ax.axvline(0, color="black", lw=1)
-    ax.set_xlabel("test accuracy − accuracy on fresh digits (percentage points)")
-    ax.set_ylabel("number of random splits")
-    ax.set_title("How much the test score flatters the chosen setting")
-    ax.legend(loc="upper left", fontsize=9)
-    fig.tight_layout()
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.0 * len(panels), 3.9), squeeze=False,
+                             layout="constrained")
+    for ax, (title, (by_test, by_validation)) in zip(axes[0], panels.items()):
+        both = np.concatenate([by_test, by_validation]) * 100
+        edges = np.linspace(both.min(), both.max(), bins + 1)
+        for values, colour, style, name in (
+            (by_validation, COLORS[0], "-", "chosen on the validation part"),
+            (by_test, COLORS[3], "--", "chosen on the test part"),
+        ):
+            mean = 100 * np.mean(values)
+            ax.hist(values * 100, bins=edges, histtype="step", color=colour, lw=2.2, ls=style,
+                    label=name)
+            ax.axvline(mean, color=colour, lw=3, ls=style, label=f"mean {mean:+.2f} points")
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_xlabel("test accuracy − fresh accuracy (percentage points)")
+        ax.set_title(title)
+        ax.legend(loc="upper left", fontsize=8)
+    axes[0, 0].set_ylabel("number of random splits")
     return fig
 
 
@@ -461,7 +470,6 @@ class RegularisationExplorer:
         decays = sorted({key[0] for key in self.runs})
         rates = sorted({key[1] for key in self.runs})
         self.reference = self.runs.get((0.0, 0.0))
-        self.loss_max = 1.05 * max(max(run.history["val_loss"][1:]) for run in self.runs.values())
         style = {"description_width": "100px"}
         self.decay_slider = widgets.SelectionSlider(
             options=[(format_decay(w), w) for w in decays], value=float(weight_decay),
@@ -520,10 +528,9 @@ class RegularisationExplorer:
         reference = None if (weight_decay, dropout) == (0.0, 0.0) else self.reference
         with self.output:
             clear_output(wait=True)
-            fig = plot_history(run.history, reference=reference, loss_max=self.loss_max,
+            fig = plot_history(run.history, reference=reference,
                                title=f"weight decay {format_decay(weight_decay)}, "
                                      f"dropout {format_dropout(dropout)}")
-            fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.83, wspace=0.22)
             plt.show()
             plt.close(fig)
         # The text last: once the readout shows the new setting, the new picture is there too.

@@ -39,7 +39,8 @@ def explorer_box(page, index):
 def test_choosing_an_activation_redraws_the_plot(page):
     open_notebook(page, LESSON)
     run_all(page)
-    explorer_box(page, 0).scroll_into_view_if_needed()
+    for _ in range(2):
+        explorer_box(page, 0).scroll_into_view_if_needed()
     expect(readout(page, 0)).to_contain_text("sigmoid: output range (0, 1).")
     before = output_image_bytes(page, index=0)
     assert before.startswith(PNG_SIGNATURE)
@@ -58,13 +59,18 @@ def test_choosing_an_activation_redraws_the_plot(page):
 def test_depth_slider_shrinks_the_sigmoid_gradient(page):
     open_notebook(page, LESSON)
     run_all(page)
-    # Lab skips rendering text far outside the view, so bring the explorer into view first.
-    slider(page, "depth").scroll_into_view_if_needed()
-    assert slider_value(page, "depth") == "5"
+    # Lab does not lay out cells far outside the view (their inner text reads as ""), and the
+    # page grows while they are laid out: scroll twice, then wait for the text.
+    for _ in range(2):
+        explorer_box(page, 1).scroll_into_view_if_needed()
+    depth_readout = slider(page, "depth").locator(".widget-readout")
+    expect(depth_readout).to_have_text("5")
     expect(readout(page, 1)).to_contain_text("after 5 sigmoid layers")
     before = output_image_bytes(page, index=1)
 
-    assert move_slider(page, "depth", 5) == "10"
+    move_slider(page, "depth", 5)  # five presses of the right arrow key
+    expect(depth_readout).to_have_text("10")
+    assert slider_value(page, "depth") == "10"
 
     depth = 10
     bound = 0.25**depth
