@@ -53,3 +53,37 @@ from nnedu.checks.descent import (
     check_minimise_quadratic,
     check_train_one_epoch,
 )
+from nnedu.checks.training import (
+    check_digits_backward,
+    check_digits_forward,
+    check_one_hot,
+    check_training_loop,
+)
+from nnedu.checks.regularisation import (
+    check_best_epoch,
+    check_dropout_backward,
+    check_dropout_forward,
+    check_l2_gradients,
+    check_l2_penalty,
+)
+from nnedu.checks.backprop import (
+    check_output_unit_backward,
+    check_worked_backward,
+    check_worked_forward,
+    check_worked_update,
+)
+from nnedu.checks.matrix_backprop import (
+    check_dense_backward,
+    check_dense_layer,
+    check_dense_numerical_grads,
+    check_network_backward,
+    check_numerical_gradient,
+    check_tanh_backward,
+)
+from nnedu.checks.optimizers import (
+    check_adam_step,
+    check_minimise_bowl,
+    check_momentum_step,
+    check_sgd_step,
+)
+from nnedu.checks.estimators import check_grid_search, check_tiny_classifier

@@ -137,7 +137,8 @@ def check_mse(fn: Callable, *, verbose: bool = False, timeout: float = DEFAULT_T
     cases = [
         case("the lesson's five predictions, shape (5, 1)", _Y_PRED_5, _Y_TRUE_5),
         case("a perfect prediction gives 0", _Y_TRUE_5.copy(), _Y_TRUE_5),
-        case("errors of opposite sign, [[1], [−1]]", _array([[2.0], [0.0]]), _array([[1.0], [1.0]])),
+        case("errors of opposite sign, [[1], [−1]]", _array([[2.0], [0.0]]),
+             _array([[1.0], [1.0]])),
         case("two outputs per sample, shape (4, 2)", _Y_PRED_42, _Y_TRUE_42),
     ]
     run_checks("mse", fn, cases, verbose=verbose, timeout=timeout)
@@ -435,8 +436,9 @@ def check_softmax_cross_entropy_gradient(
         case("6 samples, 10 classes", rng.normal(size=(6, 10)),
              _one_hot(rng.integers(0, 10, size=6), 10)),
         case("equal logits: P = 1/K", np.zeros((2, 4)), _one_hot([3, 0], 4)),
-        case("very large logits, ±1000: no nan", _array([[1000.0, 0.0, -1000.0], [5.0, 1000.0, 0.0]]),
-             _one_hot([2, 1], 3),
-             hint="subtract each row's maximum before np.exp (or use the softmax of the setup cell)"),
+        case("very large logits, ±1000: no nan",
+             _array([[1000.0, 0.0, -1000.0], [5.0, 1000.0, 0.0]]), _one_hot([2, 1], 3),
+             hint="subtract each row's maximum before np.exp (or use the softmax of the setup "
+             "cell)"),
     ]
     run_checks("softmax_cross_entropy_gradient", fn, cases, verbose=verbose, timeout=timeout)

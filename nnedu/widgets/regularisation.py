@@ -419,22 +419,26 @@ def plot_shifted_examples(X: Array, y: Array, n: int = 4,
     return fig
 
 
-def plot_optimism(panels: Mapping[str, tuple[Array, Array]], bins: int = 24):
+def plot_optimism(panels: Mapping[str, tuple[Array, Array]],
+                  bin_widths: Mapping[str, float] | None = None):
     """Histograms of "test accuracy − fresh accuracy", one panel per experiment.
 
     ``panels``: title → ``(chosen_by_test, chosen_by_validation)``, two arrays with one
-    difference per random split (in accuracy units, e.g. 0.012). The vertical lines mark the
-    means. Returns the figure.
+    difference per random split (in accuracy units, e.g. 0.012). ``bin_widths``: title → the
+    width of the histogram bars in the same units (e.g. 2 / n_test, two test digits; the
+    default is a twentieth of the range). The vertical lines mark the means. Returns the figure.
     """
     import matplotlib.pyplot as plt
 
     from nnedu.plots import COLORS
 
+    bin_widths = dict(bin_widths or {})
     fig, axes = plt.subplots(1, len(panels), figsize=(6.0 * len(panels), 3.9), squeeze=False,
                              layout="constrained")
     for ax, (title, (by_test, by_validation)) in zip(axes[0], panels.items()):
         both = np.concatenate([by_test, by_validation]) * 100
-        edges = np.linspace(both.min(), both.max(), bins + 1)
+        width = 100 * bin_widths.get(title, (both.max() - both.min()) / 2000)
+        edges = np.arange(np.floor(both.min() / width), np.ceil(both.max() / width) + 1) * width
         for values, colour, style, name in (
             (by_validation, COLORS[0], "-", "chosen on the validation part"),
             (by_test, COLORS[3], "--", "chosen on the test part"),

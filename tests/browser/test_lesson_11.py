@@ -11,10 +11,10 @@ from harness import (
     NOTEBOOK,
     move_slider,
     open_notebook,
-    output_image_bytes,
     run_all,
     screenshot,
     wait_for_new_image,
+    wait_for_stable_image,
 )
 from playwright.sync_api import expect
 
@@ -46,9 +46,8 @@ def test_threshold_slider_trades_precision_for_recall(page):
     run_all(page)
     readout = page.locator(f"{NOTEBOOK} .nnedu-readout")
     expect(readout).to_have_text(readout_text(start))
-    before = output_image_bytes(page, index=0)
+    before = wait_for_stable_image(page, index=0)
     assert before.startswith(PNG_SIGNATURE)
-    screenshot(page, "lesson11_threshold_050", locator=page.locator(f"{NOTEBOOK} .nnedu-threshold"))
 
     assert move_slider(page, "threshold", -STEPS) == f"{lowered_t:.2f}"
     expect(readout).to_have_text(readout_text(lowered))
@@ -60,3 +59,5 @@ def test_threshold_slider_trades_precision_for_recall(page):
     expect(readout).to_have_text(readout_text(start))
     restored = wait_for_new_image(page, after, index=0)
     assert restored == before, "the same threshold must draw the same picture"
+    # (after the keyboard moves the widget is in view; right after "run all" Lab may still scroll)
+    screenshot(page, "lesson11_threshold_050", locator=page.locator(f"{NOTEBOOK} .nnedu-threshold"))
