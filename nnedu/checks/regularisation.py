@@ -89,8 +89,9 @@ def _summary(fn: Callable) -> Callable:
 
 
 _FORWARD_MISTAKES = [
-    Mistake(_summary(_no_rescale), "divide the kept values by (1 - rate): without it the layer's "
-                                   "output is on average (1 - rate) times too small while training"),
+    Mistake(_summary(_no_rescale),
+            "divide the kept values by (1 - rate): without it the layer's output is on average "
+            "(1 - rate) times too small while training"),
     Mistake(_summary(_times_keep), "DIVIDE by (1 - rate), do not multiply: the kept values must "
                                    "grow so that the average stays the same"),
     Mistake(_summary(_rate_is_keep), "rate is the probability to DROP: keep a value where "

@@ -123,7 +123,7 @@ def test_right_classes_pass(cls, capfd):
 
 @pytest.mark.parametrize(("cls", "hint"), [
     (WorkInInit, "build the network in fit from self.hidden"),
-    (RenamedInInit, "get_params() has no 'hidden'"),
+    (RenamedInInit, "store every argument as self.<same name>"),
     (NoReturnSelf, "end fit with `return self`"),
     (PredictsIndices, "map the column numbers back: self.classes_[proba.argmax(axis=1)]"),
     (NoClasses, "self.classes_ = np.unique(y)"),
