@@ -30,6 +30,7 @@ The exit status is 0 when every notebook ran, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import os
 import shlex
@@ -134,6 +135,23 @@ def clean_metadata(nb) -> None:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
     _ensure_cell_ids(nb)
+    _fix_widget_ids(nb)
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _fix_widget_ids(nb) -> None:
+    """Give each stored widget view a model id made from its cell id, not a random one.
+
+    The widget state is not stored, so the id points nowhere either way (a student re-runs
+    the cell to get the live widget); a fixed id keeps re-executed notebooks from changing.
+    """
+    for cell in nb.cells:
+        views = [out["data"][WIDGET_VIEW] for out in cell.get("outputs", [])
+                 if WIDGET_VIEW in out.get("data", {})]
+        for k, view in enumerate(views):
+            view["model_id"] = hashlib.md5(f"{cell.get('id')}:{k}".encode()).hexdigest()
 
 
 def _ensure_cell_ids(nb) -> None:
@@ -150,6 +168,23 @@ def _ensure_cell_ids(nb) -> None:
             candidate = f"cell-{index:03d}-{suffix}"
         cell["id"] = candidate
         taken.add(candidate)
+
+
+def _quiet_output_widget():
+    """nbclient's stand-in for ``ipywidgets.Output`` that does not write back to the kernel.
+
+    nbclient keeps its own copy of every Output widget to capture what is drawn into it, and
+    by default sends the kernel a message about each change. With ipykernel 7 that message
+    sometimes leaves the cell's reply undelivered, so the run waits for the whole cell timeout.
+    The kernel does not need those messages to produce the outputs, so this copy stays quiet.
+    """
+    from nbclient.output_widget import OutputWidget
+
+    class QuietOutputWidget(OutputWidget):
+        def _publish_msg(self, *args, **kwargs) -> None:
+            return None
+
+    return QuietOutputWidget
 
 
 def execute_notebook(path: str | os.PathLike[str], timeout: int = 90) -> float:
@@ -183,6 +218,7 @@ def execute_notebook(path: str | os.PathLike[str], timeout: int = 90) -> float:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         on_cell_execute=remember_cell,
     )
+    client.widget_registry = {"@jupyter-widgets/output": {"OutputModel": _quiet_output_widget()}}
     start = time.perf_counter()
     try:
         client.execute(env=kernel_env())

@@ -82,10 +82,11 @@ def _run_steps(step: Callable, kind: str, name: str, w0, source, steps: int, lr:
         new_w, new_state = result
         w_changed = not np.array_equal(w_in, w, equal_nan=True)
         if w_changed or not _same_state(state_in, state):
-            what = "w" if w_changed else "state"
-            raise ValueError(f"{name} changed its input {what} in place (with -=, *= or "
-                             f"[...] =): build new arrays, e.g. w_new = w - lr * g, and "
-                             f"return them")
+            example = ("w_new = w - lr * g, not w -= lr * g" if w_changed else
+                       "v = mu * state['v'] + g, not v = state['v'] followed by v *= mu")
+            raise ValueError(f"{name} changed its input {'w' if w_changed else 'state'} in "
+                             f"place (with -=, *= or [...] =): build new arrays and return "
+                             f"them ({example})")
         if not isinstance(new_state, dict):
             raise TypeError(f"{name}: the new state must be a dict like the one it got, "
                             f"got {type(new_state).__name__}")
