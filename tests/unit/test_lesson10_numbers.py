@@ -65,7 +65,8 @@ QUOTED = [
     "**Every remedy shrinks the gap**",
     "every one except the smaller model ends\n  with a lower validation loss than the network "
     "without regularisation",
-    "Data augmentation, the only remedy that adds information,\n  gives the lowest validation loss",
+    "Data augmentation, the only remedy that adds\n  information, gives the lowest validation loss",
+    "For the validation loss it does about what L2 does here",
     "every pair of 4 weight decays and 3 dropout rates: 12 runs",
     "1,000 times",
     "a pretend test part of 360",
@@ -218,6 +219,11 @@ def test_l1_leaves_most_weights_near_zero(lesson):
     assert near_zero["none"] < 0.1                             # "few weights are close to 0"
     assert near_zero["L1"] > 0.5                               # "most of them"
     assert near_zero["none"] < near_zero["L2"] < near_zero["L1"]
+
+
+def test_l1_and_l2_end_with_about_the_same_validation_loss(table):
+    # "For the validation loss it does about what L2 does here"
+    assert abs(table["L1"]["val_loss"] - table["L2"]["val_loss"]) < 0.03
 
 
 def test_dropout_keeps_the_validation_loss_from_climbing(lesson):
