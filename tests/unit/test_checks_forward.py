@@ -4,10 +4,9 @@ library's own layers agree with the checks."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
+from student_code import loops_forever, not_written, raises, returns_none, wrong_shape
 
 from nnedu import checks
 from nnedu.checks import CheckFailed, NotWrittenYet
@@ -258,26 +257,6 @@ def test_calling_the_function_instead_of_passing_it_is_explained():
 # --------------------------------------------------------------------------- bad code
 
 
-def raises(*args, **kwargs):
-    raise ValueError("something went wrong")
-
-
-def returns_none(*args, **kwargs):
-    return None
-
-
-def not_written(*args, **kwargs):
-    # YOUR CODE HERE
-    raise NotImplementedError()
-
-
-def wrong_shape(*args, **kwargs):
-    return np.zeros(7)
-
-
-def loops_forever(*args, **kwargs):
-    while True:
-        time.sleep(0.001)
 
 
 def _expected_message(name, status, text):
