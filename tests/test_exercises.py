@@ -4,7 +4,8 @@
 * no line of a solution appears in the matching exercise cell;
 * an exercise notebook run with errors allowed raises only NotImplementedError (or the checks'
   NotWrittenYet), and every check cell fails on the stubs: no check passes on unwritten code;
-* nbgrader's own validator accepts the sources (when nbgrader is installed, as in CI).
+* nbgrader's own validator accepts the sources (when nbgrader is installed, as in CI; the test
+  command installs it with the [instructor] extra).
 """
 
 from __future__ import annotations
@@ -111,8 +112,8 @@ def test_exercise_stops_only_at_stubs(source):
 
 
 @pytest.mark.parametrize("source", SOLUTIONS, ids=lambda p: p.stem)
-def test_nbgrader_validator(source, tmp_path):
+def test_nbgrader_validator(source):
+    # The student side (no test cell passes on a stub, nbgrader's `invert=True`) is covered,
+    # more strictly, by test_exercise_stops_only_at_stubs above, which runs each exercise once.
     validator = pytest.importorskip("nbgrader.validator")
     assert validator.Validator().validate(str(source)) == {}, f"{source.name}: a check fails"
-    assert validator.Validator(invert=True).validate(str(EXERCISES / source.name)) == {}, (
-        f"{source.name}: a test cell passes on the unwritten exercise")
