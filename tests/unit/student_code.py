@@ -39,3 +39,37 @@ BAD_CODE = [
     (loops_forever, "timeout", "did not finish within 0.2 s"),
 ]
 BAD_CODE_IDS = ["raises", "returns-none", "wrong-shape", "loops-forever"]
+
+
+# --------------------------------------------------------------------------- shared parametrisation
+def right_cases(right: dict):
+    """pytest params (check name, right answer) from {check name: [functions]}."""
+    import pytest
+
+    for name in sorted(right):
+        for i, fn in enumerate(right[name]):
+            yield pytest.param(name, fn, id=f"{name}-{i}")
+
+
+def wrong_cases(wrong: dict):
+    """pytest params (check name, wrong answer, hint) from {check name: [(function, hint)]}."""
+    import pytest
+
+    for name in sorted(wrong):
+        for i, (fn, hint) in enumerate(wrong[name]):
+            yield pytest.param(name, fn, hint, id=f"{name}-{i}")
+
+
+def assert_fails_with_hint(check, student_fn, hint: str, capfd) -> None:
+    """The check fails, some failed case carries ``hint``, and the printed line shows it."""
+    import pytest
+
+    from nnedu.checks import CheckFailed
+
+    with pytest.raises(CheckFailed) as info:
+        check(student_fn)
+    failed = [case for case in info.value.result.cases if not case.passed]
+    assert failed
+    assert any(hint in case.hint for case in failed), [case.hint for case in failed]
+    out = capfd.readouterr().out
+    assert any(f"— hint: {case.hint}" in out for case in failed if hint in case.hint)

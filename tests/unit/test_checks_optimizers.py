@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 import pytest
+from student_code import assert_fails_with_hint, right_cases, wrong_cases
 
 from nnedu import checks
 from nnedu.checks import CheckFailed, NotWrittenYet
@@ -209,25 +210,13 @@ WRONG = {
 CHECK_NAMES = sorted(RIGHT)
 
 
-def right_cases():
-    for name in CHECK_NAMES:
-        for i, fn in enumerate(RIGHT[name]):
-            yield pytest.param(name, fn, id=f"{name}-{i}")
-
-
-def wrong_cases():
-    for name in CHECK_NAMES:
-        for i, (fn, hint) in enumerate(WRONG[name]):
-            yield pytest.param(name, fn, hint, id=f"{name}-{i}")
-
-
 def test_every_check_of_the_module_is_exported_and_tested():
     assert sorted(module.__all__) == CHECK_NAMES
     assert all(getattr(checks, name) is getattr(module, name) for name in CHECK_NAMES)
     assert all(len(WRONG[name]) >= 2 for name in CHECK_NAMES)
 
 
-@pytest.mark.parametrize(("name", "student_fn"), right_cases())
+@pytest.mark.parametrize(("name", "student_fn"), right_cases(RIGHT))
 def test_right_answers_written_another_way_pass(name, student_fn, capfd):
     assert getattr(checks, name)(student_fn) is None
     out = capfd.readouterr().out
@@ -235,15 +224,9 @@ def test_right_answers_written_another_way_pass(name, student_fn, capfd):
     assert "checks passed — well done." in out
 
 
-@pytest.mark.parametrize(("name", "student_fn", "hint"), wrong_cases())
+@pytest.mark.parametrize(("name", "student_fn", "hint"), wrong_cases(WRONG))
 def test_known_mistakes_fail_with_their_hint(name, student_fn, hint, capfd):
-    with pytest.raises(CheckFailed) as info:
-        getattr(checks, name)(student_fn)
-    failed = [case for case in info.value.result.cases if not case.passed]
-    assert failed
-    assert any(hint in case.hint for case in failed), [case.hint for case in failed]
-    out = capfd.readouterr().out
-    assert any(f"— hint: {case.hint}" in out for case in failed if hint in case.hint)
+    assert_fails_with_hint(getattr(checks, name), student_fn, hint, capfd)
 
 
 def test_the_mistake_free_adam_step_is_nnedus_adam():
