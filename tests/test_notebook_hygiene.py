@@ -92,45 +92,27 @@ def problems_volatile_metadata(nb) -> list[str]:
     return problems
 
 
-def _has_reason(source: str) -> bool:
-    """Does the source hold a comment of a few words that is not itself an nbval marker?"""
-    for line in source.splitlines():
-        stripped = line.strip()
-        if not stripped.startswith("#"):
-            continue
-        comment = stripped.lstrip("#").strip()
-        if comment in NBVAL_HIDING_COMMENTS or comment.startswith("NBVAL_"):
-            continue
-        if len(re.findall(r"\w+", comment)) >= MIN_REASON_WORDS:
-            return True
-    return False
+MARKER_COMMENT = re.compile(
+    r"^\s*#\s*(nbval-[a-z-]+|raises-exception|NBVAL_[A-Z_]+|PYTEST_VALIDATE_IGNORE_OUTPUT)\b"
+)
 
 
-def problems_unexplained_nbval_markers(nb) -> list[str]:
-    """A cell that nbval skips or does not compare carries a comment that says why."""
-    problems = []
-    for index, cell in _code_cells(nb):
-        markers = _tags(cell) & NBVAL_HIDING_TAGS
-        markers |= {
-            line.strip().lstrip("#").strip()
-            for line in cell.source.splitlines()
-            if line.strip().lstrip("#").strip() in NBVAL_HIDING_COMMENTS
-            and line.strip().startswith("#")
-        }
-        if markers and not _has_reason(cell.source):
-            problems.append(
-                f"cell {index} is marked {', '.join(sorted(markers))} but has no comment "
-                "saying why; add one, e.g. '# printed from a widget callback: tested in "
-                "tests/browser'"
-            )
-    return problems
+def problems_marker_comments(nb) -> list[str]:
+    """nbval markers are cell tags, never comment lines a student would read."""
+    return [
+        f"cell {index} has the nbval marker comment {line.strip()!r}; "
+        "remove the line and give the cell the tag instead"
+        for index, cell in _code_cells(nb)
+        for line in cell.source.splitlines()
+        if MARKER_COMMENT.match(line)
+    ]
 
 
 RULES = [
     problems_outputs_stored,
     problems_errors,
     problems_volatile_metadata,
-    problems_unexplained_nbval_markers,
+    problems_marker_comments,
 ]
 
 
@@ -157,7 +139,7 @@ def test_a_cleanly_executed_notebook_passes_every_rule():
             outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero")],
         ),
         new_code_cell(
-            "# printed from a widget callback: tested in the browser\nshow()",
+            "show()",
             metadata={"tags": ["nbval-ignore-output"]},
         ),
     )
@@ -192,24 +174,12 @@ def test_timings_widget_state_and_foreign_kernel_are_found():
 
 
 @pytest.mark.parametrize(
-    ("source", "tags"),
-    [
-        ("show()", ["nbval-ignore-output"]),
-        ("show()", ["nbval-skip"]),
-        ("# NBVAL_IGNORE_OUTPUT\nshow()", []),
-        ("# NBVAL_SKIP\n# slow\nshow()", []),  # two words are not a reason
-    ],
+    "source", ["# NBVAL_IGNORE_OUTPUT\nshow()", "# nbval-ignore-output: drawn\nshow()"]
 )
-def test_nbval_marker_without_reason_is_found(source, tags):
-    nb = _executed(new_code_cell(source, metadata={"tags": tags}))
-    problems = problems_unexplained_nbval_markers(nb)
+def test_nbval_marker_comment_is_found(source):
+    problems = problems_marker_comments(_executed(new_code_cell(source)))
     assert len(problems) == 1
-    assert problems[0].startswith("cell 1 is marked")
-
-
-def test_nbval_comment_marker_with_reason_passes():
-    source = "# NBVAL_IGNORE_OUTPUT\n# the progress bar differs from run to run\ntrain()"
-    assert problems_unexplained_nbval_markers(_executed(new_code_cell(source))) == []
+    assert problems[0].startswith("cell 1 has the nbval marker comment")
 
 
 # --------------------------------------------------------------------------- the course notebooks
