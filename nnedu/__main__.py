@@ -120,9 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "course":
         if args.action == "build":
-            from nnedu.course import main as course_main
+            from nnedu.course.build import main as course_main
         else:
-            from nnedu.execute import main as course_main
+            from nnedu.course.execute import main as course_main
         return course_main(args.args)
     result = train_digits(hidden=args.hidden, activation=args.activation,
                           optimizer=args.optimizer, lr=args.lr, weight_decay=args.weight_decay,

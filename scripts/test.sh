@@ -115,11 +115,11 @@ if [ ${#notebook_dirs[@]} -eq 0 ]; then
 else
     step "pytest --nbval ${notebook_dirs[*]}"
     t=$SECONDS
-    # The kernels get the same fixed environment as `python -m nnedu.execute`, which made the
+    # The kernels get the same fixed environment as `python -m nnedu course execute`, which made the
     # stored outputs (hash seed, matplotlib backend and settings, one BLAS thread).
     (
-        if ! kernel_exports="$("$PYTHON" -m nnedu.execute --print-env)"; then
-            echo "test.sh: ERROR: 'python -m nnedu.execute --print-env' failed" >&2
+        if ! kernel_exports="$("$PYTHON" -m nnedu course execute --print-env)"; then
+            echo "test.sh: ERROR: 'python -m nnedu course execute --print-env' failed" >&2
             exit 3
         fi
         eval "$kernel_exports"

@@ -83,7 +83,7 @@ def test_explain_in_words_question(source):
 def _run_exercise(path: Path):
     from nbclient import NotebookClient
 
-    from nnedu.execute import kernel_env
+    from nnedu.course.execute import kernel_env
 
     nb = nbformat.read(path, as_version=4)
     old = dict(os.environ)

@@ -1,6 +1,6 @@
 """Every committed notebook in lessons/ and solutions/ is stored the way the notebook tests need.
 
-- outputs stored: every code cell ran, in order, in one fresh run (``python -m nnedu.execute``);
+- outputs stored: every code cell ran, in order, in one fresh run (``python -m nnedu course execute``);
 - no error outputs, except in cells tagged ``raises-exception``;
 - no run-to-run noise: no execution timings, no widget state, the standard ``python3`` kernel;
 - a cell that nbval skips or does not compare says why, in a comment in the cell.
@@ -118,7 +118,7 @@ RULES = [
 
 # --------------------------------------------------------------------------- made-up notebooks
 def _executed(*cells):
-    """A notebook as `python -m nnedu.execute` writes it, with the given code cells run in order."""
+    """A notebook as `python -m nnedu course execute` writes it, with the given code cells run in order."""
     nb = new_notebook(cells=[new_markdown_cell("# title"), *cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     count = 0
@@ -197,6 +197,6 @@ def test_course_notebook(path):
     assert not problems, (
         f"{path.relative_to(ROOT)}:\n  "
         + "\n  ".join(problems)
-        + "\nRe-run it with `python -m nnedu.execute "
+        + "\nRe-run it with `python -m nnedu course execute "
         + f"{path.relative_to(ROOT)}` (never edit outputs by hand)."
     )

@@ -187,7 +187,7 @@ def _copy_served_folders(root: Path) -> None:
 
 def _lab_environment(home: Path) -> dict[str, str]:
     """Environment of the Lab server and its kernels: everything in a temporary folder."""
-    from nnedu.execute import kernel_env
+    from nnedu.course.execute import kernel_env
 
     env = kernel_env()  # the notebooks' fixed settings, including the inline plot backend
     folders = {

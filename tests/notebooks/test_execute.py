@@ -1,4 +1,4 @@
-"""`python -m nnedu.execute`: the command that stores the outputs of the course notebooks."""
+"""`python -m nnedu course execute`: the command that stores the outputs of the course notebooks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nnedu import execute
+from nnedu.course import execute
 
 pytestmark = pytest.mark.notebook
 

@@ -560,7 +560,7 @@ def test_in_a_jupyter_kernel_the_time_limit_works_and_nothing_reaches_stderr(cap
         nbformat.v4.new_code_cell("check_sigmoid(naive)"),
         nbformat.v4.new_code_cell("check_sigmoid(endless, timeout=0.5)"),
     ])
-    from nnedu.execute import KERNEL_NAME, _current_env_kernel_manager
+    from nnedu.course.execute import KERNEL_NAME, _current_env_kernel_manager
 
     client = nbclient.NotebookClient(
         notebook,

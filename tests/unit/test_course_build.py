@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnedu import course
-from nnedu.course import CourseBuildError, CourseBuildWarning, build, main
+from nnedu.course import build as course
+from nnedu.course.build import CourseBuildError, CourseBuildWarning, build, main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "course"
 SOURCES = FIXTURES / "solutions"

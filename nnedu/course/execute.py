@@ -2,9 +2,9 @@
 
 This is the command that produces every output committed in ``lessons/`` and ``solutions/``::
 
-    python -m nnedu.execute lessons/01_weighted_sum.ipynb   # one notebook
-    python -m nnedu.execute lessons solutions               # every notebook in these folders
-    python -m nnedu.execute                                 # the same as: lessons solutions
+    python -m nnedu course execute lessons/01_weighted_sum.ipynb   # one notebook
+    python -m nnedu course execute lessons solutions               # every notebook in these folders
+    python -m nnedu course execute                                 # the same as: lessons solutions
 
 What it does for each notebook:
 
@@ -101,12 +101,13 @@ def find_notebooks(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         elif path.is_file():
             if path.suffix != ".ipynb":
                 raise ValueError(
-                    f"nnedu.execute: {path} is not a notebook (expected a .ipynb file or a folder)."
+                    f"nnedu course execute: {path} is not a notebook "
+                    "(expected a .ipynb file or a folder)."
                 )
             found.append(path)
         else:
             raise FileNotFoundError(
-                f"nnedu.execute: {path} does not exist. Give notebook files or folders, "
+                f"nnedu course execute: {path} does not exist. Give notebook files or folders, "
                 "relative to the folder you run the command from."
             )
     # The same notebook named twice runs once.
@@ -271,7 +272,7 @@ def _strip_ansi(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit status (0: every notebook ran)."""
     parser = argparse.ArgumentParser(
-        prog="python -m nnedu.execute",
+        prog="python -m nnedu course execute",
         description="Execute notebooks in place on a fresh kernel and store their outputs.",
     )
     parser.add_argument(
@@ -303,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     if not notebooks:
-        print(f"nnedu.execute: no notebooks found in {' '.join(map(str, paths)) or '.'}")
+        print(f"nnedu course execute: no notebooks found in {' '.join(map(str, paths)) or '.'}")
         return 1
 
     failed: list[Path] = []
