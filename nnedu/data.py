@@ -10,14 +10,15 @@ Conventions
 * Every function that draws random numbers takes ``seed``: the same seed gives the same
   numbers, bit for bit.
 
-scikit-learn is imported only inside :func:`load_digits` (it ships the digits images), so
-``import nnedu`` needs numpy only.
+The digits ship with nnedu as a small file, ``nnedu/datasets/digits.npz`` (where they come
+from and their licence: ``nnedu/datasets/README.md``), so loading them needs numpy only.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -241,6 +242,75 @@ def split(X: Array, y: Array, test_size: float | int = 0.2,
 
 # ----------------------------------------------------------------------------- digits
 
+#: The digits file that ships with nnedu: ``data`` (1797, 64) and ``target`` (1797,), uint8.
+DIGITS_FILE = Path(__file__).resolve().parent / "datasets" / "digits.npz"
+
+
+def load_digits_raw() -> tuple[Array, Array]:
+    """All 1,797 digits, unsplit and unscaled, in the order of scikit-learn's ``load_digits()``.
+
+    Returns X (1797, 64) float64 pixel counts 0..16 (row i is the 8×8 picture i, read row
+    by row) and y (1797,) int64 labels 0..9. Read from ``nnedu/datasets/digits.npz``.
+    """
+    with np.load(DIGITS_FILE, allow_pickle=False) as stored:
+        return stored["data"].astype(np.float64), stored["target"].astype(np.int64)
+
+
+def _shuffle_split(n: int, test_size: float, rng: np.random.RandomState) -> tuple[Array, Array]:
+    """Shuffle the indices 0..n−1 and cut them: the first ``ceil(test_size · n)`` are the
+    test part, the rest the training part. This is what scikit-learn's
+    ``train_test_split(..., random_state=seed)`` does with ``rng = RandomState(seed)``,
+    so it gives the same parts (a test compares them element for element).
+
+    Returns (train_indices, test_indices).
+    """
+    n_test = _n_test(test_size, n, "load_digits")
+    order = rng.permutation(n)
+    return order[n_test:], order[:n_test]
+
+
+def _share_per_class(class_counts: Array, n_draws: int, rng: np.random.RandomState) -> Array:
+    """How many of ``n_draws`` samples each class gets, in proportion to its size:
+    ``floor(n_draws · count / total)`` each, then one more for the classes with the largest
+    remainders until they add up to ``n_draws`` (equal remainders: chosen at random).
+    The same steps and random draws as scikit-learn's stratified split."""
+    exact = class_counts / class_counts.sum() * n_draws
+    counts = np.floor(exact)
+    missing = int(n_draws - counts.sum())
+    remainder = exact - counts
+    for value in np.sort(np.unique(remainder))[::-1]:
+        if missing == 0:
+            break
+        (tied,) = np.where(remainder == value)
+        chosen = rng.choice(tied, size=min(len(tied), missing), replace=False)
+        counts[chosen] += 1
+        missing -= len(chosen)
+    return counts.astype(int)
+
+
+def _stratified_split(y: Array, test_size: float,
+                      rng: np.random.RandomState) -> tuple[Array, Array]:
+    """Like :func:`_shuffle_split`, but every class keeps its share in both parts.
+
+    1. decide how many samples of each class go to training and to test (:func:`_share_per_class`);
+    2. shuffle each class's indices and deal them out: training first, then test;
+    3. shuffle the training indices and the test indices.
+    The same as scikit-learn's ``train_test_split(..., stratify=y, random_state=seed)``.
+    Returns (train_indices, test_indices).
+    """
+    n_test = _n_test(test_size, len(y), "load_digits")
+    classes, class_counts = np.unique(y, return_counts=True)
+    n_train_per_class = _share_per_class(class_counts, len(y) - n_test, rng)
+    n_test_per_class = _share_per_class(class_counts - n_train_per_class, n_test, rng)
+    train, test = [], []
+    for k, label in enumerate(classes):
+        members = np.flatnonzero(y == label)[rng.permutation(class_counts[k])]
+        n_train_k = n_train_per_class[k]
+        train.extend(members[:n_train_k])
+        test.extend(members[n_train_k:n_train_k + n_test_per_class[k]])
+    return rng.permutation(train), rng.permutation(test)
+
+
 @dataclass(repr=False, eq=False)
 class DigitsData:
     """The digits data set, split into training, validation and test parts.
@@ -248,7 +318,8 @@ class DigitsData:
     ``X_*``: pixel features, float64, shape (n, 64), scaled as chosen in :func:`load_digits`.
     ``y_*``: digit labels 0..9, int64, shape (n,). ``Y_*`` (properties): the same labels
     one-hot, shape (n, 10). ``images_*`` (properties): the rows as 8×8 pictures, (n, 8, 8).
-    ``idx_*``: the row numbers of each sample in scikit-learn's ``load_digits()`` arrays.
+    ``idx_*``: the row number of each sample in :func:`load_digits_raw` (the same order as
+    scikit-learn's ``load_digits()``).
     """
 
     X_train: Array
@@ -302,20 +373,26 @@ class DigitsData:
 _SCALINGS = ("fixed", "minmax", None)
 
 
-def load_digits(test_size: float = 0.2, val_size: float = 0.1, random_state: int = 42,
+def load_digits(test_size: float = 0.2, val_size: float = 0.1, random_state: int | None = 42,
                 scale: str | None = "fixed", stratify_val: bool = True) -> DigitsData:
-    """Load scikit-learn's 1,797 handwritten digits (8×8 pixels, 10 classes) and split them.
+    """Load the 1,797 handwritten digits (8×8 pixels, 10 classes) and split them.
+
+    The digits are scikit-learn's ``load_digits()`` data, shipped with nnedu as a small file
+    (see :func:`load_digits_raw`), so no scikit-learn is needed.
 
     Split (the "seed split", as in the source article):
-      1. test set: ``sklearn.model_selection.train_test_split(X, y, test_size=0.2,
-         random_state=42)`` on the full data, *not* stratified, exactly like the article,
-         so our test set (360 digits) is the article's and test accuracies can be compared;
+      1. test set: the same parts as ``sklearn.model_selection.train_test_split(X, y,
+         test_size=0.2, random_state=42)`` on the full data (the article's call), *not*
+         stratified, so our test set (360 digits) is the article's and test accuracies can
+         be compared. We draw the same random numbers with numpy: shuffle the row numbers
+         with ``np.random.RandomState(42).permutation(1797)``; the first 360 are the test set;
       2. validation set: carved from the training part only, a fraction ``val_size`` of it
-         (default 0.1 → 144 digits, leaving 1,293 for training), with the same
-         ``random_state``. It *is* stratified (``stratify_val=True``): with ~14 digits per
-         class, stratifying keeps every class equally represented, so the validation
-         accuracy used for early stopping is less noisy. ``val_size=0`` gives no validation
-         set (``X_val`` has shape (0, 64)).
+         (default 0.1 → 144 digits, leaving 1,293 for training), with a new random generator
+         seeded with the same ``random_state``. It *is* stratified (``stratify_val=True``):
+         with ~14 digits per class, stratifying keeps every class equally represented, so the
+         validation accuracy used for early stopping is less noisy. These are the parts
+         ``train_test_split(..., stratify=y_rest, random_state=42)`` gives. ``val_size=0``
+         gives no validation set (``X_val`` has shape (0, 64)).
     The test set is never used for choosing anything; only the final score is measured on it.
 
     Scaling (``scale``):
@@ -330,7 +407,7 @@ def load_digits(test_size: float = 0.2, val_size: float = 0.1, random_state: int
         applied to validation and test (values there may fall slightly outside [0, 1]).
       * ``None``: raw pixel values 0..16.
 
-    Shapes: see :class:`DigitsData`. Needs scikit-learn (imported here, not at ``import nnedu``).
+    Shapes: see :class:`DigitsData`.
     """
     if scale not in _SCALINGS:
         raise ValueError(
@@ -345,30 +422,29 @@ def load_digits(test_size: float = 0.2, val_size: float = 0.1, random_state: int
         raise ValueError(
             f"load_digits: test_size must be a fraction between 0 and 1, got {test_size!r}."
         )
-    from sklearn import datasets
-    from sklearn.model_selection import train_test_split
+    if random_state is not None and (isinstance(random_state, bool)
+                                     or not isinstance(random_state, (int, np.integer))):
+        raise TypeError(
+            f"load_digits: random_state must be a whole number such as 42 (or None for a "
+            f"different split every time), got {random_state!r}."
+        )
+    X, y = load_digits_raw()
 
-    digits = datasets.load_digits()
-    X = digits.data.astype(np.float64)
-    y = digits.target.astype(np.int64)
-    idx = np.arange(len(y))
-
-    # Step 1: the article's split. Passing idx along tells us which rows went where.
-    X_rest, X_test, y_rest, y_test, idx_rest, idx_test = train_test_split(
-        X, y, idx, test_size=test_size, random_state=random_state
-    )
+    # Step 1: the article's split of the row numbers 0..1796.
+    idx_rest, idx_test = _shuffle_split(len(y), test_size, np.random.RandomState(random_state))
     # Step 2: the validation set, taken from the training part only.
     if val_size > 0:
-        X_train, X_val, y_train, y_val, idx_train, idx_val = train_test_split(
-            X_rest, y_rest, idx_rest, test_size=val_size, random_state=random_state,
-            stratify=y_rest if stratify_val else None,
-        )
+        rng = np.random.RandomState(random_state)
+        if stratify_val:
+            train, val = _stratified_split(y[idx_rest], val_size, rng)
+        else:
+            train, val = _shuffle_split(len(idx_rest), val_size, rng)
+        idx_train, idx_val = idx_rest[train], idx_rest[val]
     else:
-        X_train, y_train, idx_train = X_rest, y_rest, idx_rest
-        X_val = np.empty((0, X.shape[1]))
-        y_val = np.empty(0, dtype=np.int64)
-        idx_val = np.empty(0, dtype=np.int64)
+        idx_train, idx_val = idx_rest, np.empty(0, dtype=np.int64)
 
+    X_train, X_val, X_test = X[idx_train], X[idx_val], X[idx_test]
+    y_train, y_val, y_test = y[idx_train], y[idx_val], y[idx_test]
     if scale == "fixed":
         X_train, X_val, X_test = (part / DIGITS_PIXEL_MAX for part in (X_train, X_val, X_test))
     elif scale == "minmax":

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn import datasets, preprocessing
@@ -231,6 +236,77 @@ def test_digits_raw_pixels(digits):
     d = data.load_digits(scale=None)
     np.testing.assert_array_equal(d.X_test, digits.data[d.idx_test])
     assert d.X_train.max() == 16.0
+
+
+def test_shipped_digits_are_sklearns_element_for_element(digits):
+    X, y = data.load_digits_raw()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert y.shape == (1797,) and y.dtype == np.int64
+    np.testing.assert_array_equal(X, digits.data)
+    np.testing.assert_array_equal(y, digits.target)
+    with np.load(data.DIGITS_FILE, allow_pickle=False) as stored:
+        assert sorted(stored.files) == ["data", "target"]
+        assert stored["data"].dtype == np.uint8 and stored["target"].dtype == np.uint8
+
+
+def test_the_file_and_its_note_are_package_data():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    root = Path(__file__).resolve().parents[2]
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["nnedu"]
+    package_dir = root / "nnedu"
+    for name in ("digits.npz", "README.md"):
+        path = data.DIGITS_FILE.parent / name
+        assert path.is_file()
+        assert any(path.relative_to(package_dir).match(pattern) for pattern in package_data)
+
+
+def test_train_test_split_is_a_numpy_permutation():
+    """The fact load_digits relies on: scikit-learn's unstratified split with random_state=s
+    is RandomState(s).permutation(n), the first ceil(test_size·n) indices being the test part."""
+    for n, test_size, seed in [(1797, 0.2, 42), (1437, 0.1, 42), (100, 0.3, 0), (7, 0.5, 3)]:
+        train, test = train_test_split(np.arange(n), test_size=test_size, random_state=seed)
+        order = np.random.RandomState(seed).permutation(n)
+        n_test = math.ceil(test_size * n)
+        np.testing.assert_array_equal(test, order[:n_test])
+        np.testing.assert_array_equal(train, order[n_test:])
+
+
+@pytest.mark.parametrize("random_state", [42, 0, 2024])
+@pytest.mark.parametrize("test_size, val_size", [(0.2, 0.1), (0.25, 0.3)])
+@pytest.mark.parametrize("stratify_val", [True, False])
+def test_digits_split_is_sklearns_element_for_element(digits, random_state, test_size,
+                                                      val_size, stratify_val):
+    """Both steps of load_digits against scikit-learn's train_test_split, row for row."""
+    rows = np.arange(len(digits.target))
+    X_rest, X_test, y_rest, y_test, rows_rest, rows_test = train_test_split(
+        digits.data, digits.target, rows, test_size=test_size, random_state=random_state)
+    X_train, X_val, y_train, y_val, rows_train, rows_val = train_test_split(
+        X_rest, y_rest, rows_rest, test_size=val_size, random_state=random_state,
+        stratify=y_rest if stratify_val else None)
+    ours = data.load_digits(test_size=test_size, val_size=val_size, random_state=random_state,
+                            scale=None, stratify_val=stratify_val)
+    for got, expected in [(ours.idx_train, rows_train), (ours.idx_val, rows_val),
+                          (ours.idx_test, rows_test), (ours.X_train, X_train),
+                          (ours.X_val, X_val), (ours.X_test, X_test), (ours.y_train, y_train),
+                          (ours.y_val, y_val), (ours.y_test, y_test)]:
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_load_digits_needs_no_scikit_learn():
+    code = ("import sys, nnedu.data as d; digits = d.load_digits(); "
+            "assert digits.X_test.shape == (360, 64); "
+            "print('sklearn loaded:', 'sklearn' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "sklearn loaded: False" in result.stdout
+
+
+@pytest.mark.parametrize("random_state", ["42", 4.2, True])
+def test_digits_bad_random_state(random_state):
+    with pytest.raises(TypeError, match="random_state"):
+        data.load_digits(random_state=random_state)
 
 
 @pytest.mark.parametrize("kwargs, match", [
