@@ -31,6 +31,7 @@ import numpy as np
 
 from nnedu.activations import sigmoid
 from nnedu.plots import COLORS, MARKERS, new_axes
+from nnedu.widgets.explorer import Explorer, slider
 
 Array = np.ndarray
 
@@ -150,6 +151,26 @@ def closest_point_on_line(w1: float, w2: float, b: float, point: Sequence[float]
     return c - (w @ c + b) / (w @ w) * w
 
 
+def half_plane(w1: float, w2: float, b: float, lo: Array, hi: Array) -> Array:
+    """The corners of the part of the box lo..hi where w1·x1 + w2·x2 + b ≥ 0, in order
+    around it, shape (k, 2); k = 0 when that part is empty.
+
+    Walk round the box: keep each corner on the z ≥ 0 side, and where z changes sign along
+    an edge, add the point where it is 0 (found by linear interpolation: z is linear).
+    """
+    box = np.array([[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]])
+    z = box @ np.array([w1, w2], dtype=float) + b
+    corners = []
+    for i in range(4):
+        j = (i + 1) % 4
+        if z[i] >= 0:
+            corners.append(box[i])
+        if (z[i] >= 0) != (z[j] >= 0):
+            t = z[i] / (z[i] - z[j])
+            corners.append(box[i] + t * (box[j] - box[i]))
+    return np.array(corners).reshape(-1, 2)
+
+
 def _view(X: Array, margin: float = 1.0) -> tuple[Array, Array]:
     """A square view around the points X (n, 2): the (low, high) corners, each of shape (2,).
 
@@ -185,58 +206,82 @@ def plot_boundary(X: Array, y: Array, w1: float, w2: float, b: float, ax=None,
 
     Returns the matplotlib axes.
     """
-    from matplotlib.patches import Patch
-
-    X = _points(X, "plot_boundary")
-    y = np.asarray(y)
     fig, ax = new_axes(ax, figsize=(6.8, 5.0))
+    parts = boundary_parts(ax, _points(X, "plot_boundary"), np.asarray(y))
+    n_wrong = move_boundary(parts, w1, w2, b)
+    parts["rings"].set_label(f"misclassified ({n_wrong})")
+    _legend(ax, parts)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def boundary_parts(ax, X: Array, y: Array) -> dict:
+    """Draw everything of `plot_boundary` that does not depend on w1, w2, b, once; return the
+    artists that do (shading, line, arrow, rings, title) for `move_boundary`, and the legend's
+    handles."""
+    from matplotlib.patches import Patch, Polygon
+
     lo, hi = _view(X)
-
-    # Shade each half-plane by the class the neuron gives it.
-    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
-    zone = predict(np.column_stack([xx.ravel(), yy.ravel()]), w1, w2, b).reshape(xx.shape)
-    ax.contourf(xx, yy, zone, levels=[-0.5, 0.5, 1.5], colors=[COLORS[0], COLORS[1]],
-                alpha=0.18)
+    zones = [ax.add_patch(Polygon(np.zeros((3, 2)), closed=True, facecolor=COLORS[k],
+                                  alpha=0.18, edgecolor="none", zorder=0)) for k in (0, 1)]
+    (line,) = ax.plot([], [], color="k", lw=2.5, label="decision line z = 0", zorder=2)
+    arrow = ax.quiver([0.0], [0.0], [1.0], [0.0], angles="xy", scale_units="xy", scale=1,
+                      color=ARROW_COLOR, width=0.012, zorder=4,
+                      label="direction of w = (w1, w2)")
     handles = [Patch(color=COLORS[k], alpha=0.3, label=f"neuron says {CLASS_NAMES[k]}")
-               for k in (0, 1)]
-
-    default_title = boundary_equation(w1, w2, b)
-    segment = boundary_segment(w1, w2, b, (lo[0], hi[0]), (lo[1], hi[1]))
-    if segment is None:
-        default_title = f"w = (0, 0): no line, z = {b:.2f} at every point"
-    else:
-        (line,) = ax.plot(*segment, color="k", lw=2.5, label="decision line z = 0", zorder=2)
-        handles.append(line)
-        centre = (lo + hi) / 2
-        start = closest_point_on_line(w1, w2, b, centre)
-        if not np.all((start > lo) & (start < hi)):
-            default_title += " (the line is out of view)"
-            start = centre
-        direction = np.array([w1, w2]) / np.hypot(w1, w2)
-        arrow = ax.quiver(*start, *(ARROW_LENGTH * direction), angles="xy", scale_units="xy",
-                          scale=1, color=ARROW_COLOR, width=0.012, zorder=4,
-                          label="direction of w = (w1, w2)")
-        handles.append(arrow)
-
+               for k in (0, 1)] + [line, arrow]
     for k in (0, 1):
         pts = X[y == k]
         handles.append(ax.scatter(pts[:, 0], pts[:, 1], s=48, c=COLORS[k], marker=MARKERS[k],
                                   edgecolors="white", linewidths=0.7, zorder=3,
                                   label=CLASS_NAMES[k]))
-    wrong = predict(X, w1, w2, b) != y
-    handles.append(ax.scatter(X[wrong, 0], X[wrong, 1], s=230, facecolors="none",
-                              edgecolors=MISCLASSIFIED_COLOR, linewidths=2.0, zorder=5,
-                              label=f"misclassified ({int(wrong.sum())})"))
-
+    rings = ax.scatter(X[:, 0], X[:, 1], s=230, facecolors="none",
+                       edgecolors=MISCLASSIFIED_COLOR, linewidths=2.0, zorder=5,
+                       label="misclassified (ringed)")
+    handles.append(rings)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.set_title(title if title is not None else default_title)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9,
+    return {"handles": handles, "zones": zones, "line": line, "arrow": arrow, "rings": rings,
+            "title": ax.title, "view": (lo, hi), "X": X, "y": y}
+
+
+def _legend(ax, parts: dict) -> None:
+    """The legend, outside the axes on the right; the line and arrow only when drawn."""
+    handles = [h for h in parts["handles"] if h.get_visible()]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=10,
               framealpha=0.95)
-    return ax
+
+
+def move_boundary(parts: dict, w1: float, w2: float, b: float) -> int:
+    """Move the artists of `boundary_parts` to the neuron (w1, w2, b); return how many points
+    it gets wrong."""
+    X, y, (lo, hi) = parts["X"], parts["y"], parts["view"]
+    for k, sign in ((0, -1.0), (1, 1.0)):  # z < 0 is class 0, z ≥ 0 class 1
+        corners = half_plane(sign * w1, sign * w2, sign * b, lo, hi)
+        parts["zones"][k].set_xy(corners if len(corners) else np.zeros((3, 2)))
+    title = boundary_equation(w1, w2, b)
+    segment = boundary_segment(w1, w2, b, (lo[0], hi[0]), (lo[1], hi[1]))
+    parts["line"].set_visible(segment is not None)
+    parts["arrow"].set_visible(segment is not None)
+    if segment is None:
+        title = f"w = (0, 0): no line, z = {b:.2f} at every point"
+    else:
+        parts["line"].set_data(*segment)
+        start = closest_point_on_line(w1, w2, b, (lo + hi) / 2)
+        if not np.all((start > lo) & (start < hi)):
+            title += " (the line is out of view)"
+            start = (lo + hi) / 2
+        direction = ARROW_LENGTH * np.array([w1, w2]) / np.hypot(w1, w2)
+        parts["arrow"].set_offsets([start])
+        parts["arrow"].set_UVC(direction[0], direction[1])
+    wrong = predict(X, w1, w2, b) != y
+    parts["rings"].set_offsets(X[wrong] if wrong.any() else np.empty((0, 2)))
+    parts["title"].set_text(title)
+    return int(wrong.sum())
 
 
 def plot_bias_shift(w: float = 1.5, biases: Sequence[float] = (-2.0, 0.0, 2.0),
@@ -318,59 +363,44 @@ def draw_neuron(n_inputs: int = 3, ax=None):
 
 # ----------------------------------------------------------------------------- the explorer
 
-def weighted_sum_explorer(w1: float = START_W1, w2: float = START_W2, b: float = START_B,
-                          n_per_class: int = 10, seed: int = 0):
+class WeightedSumExplorer(Explorer):
     """Sliders for w1, w2 and b that move a step neuron's decision line over `two_blobs`.
 
-    Shows a readout ("12 of 20 points classified correctly", CSS class ``nnedu-readout``),
-    the line's equation ("decision line: 1.00·x1 − 1.00·x2 + 0.00 = 0", CSS class
-    ``nnedu-equation``) and the `plot_boundary` picture, redrawn whenever a slider moves.
-    The two texts change after the picture is drawn, so when they show the sliders' values
-    the picture does too.
-
-    Returns an ``ipywidgets.VBox``. For tests and curious students it also carries
-    ``.sliders`` (dict "w1"/"w2"/"b" → slider), ``.readout``, ``.equation``, ``.output``,
-    ``.data`` (X, y) and ``.update()`` (redraw from the sliders' current values).
+    The readout (CSS class ``nnedu-readout``) says how many points are right and writes the
+    line's equation, e.g. "12 of 20 points classified correctly" and "decision line:
+    1.00·x1 − 1.00·x2 + 0.00 = 0"; the picture is `plot_boundary`'s.
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
 
-    X, y = two_blobs(n_per_class, seed)
-    sliders = {
-        "w1": widgets.FloatSlider(value=w1, min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1],
-                                  step=WEIGHT_RANGE[2], description="w1", readout_format=".1f"),
-        "w2": widgets.FloatSlider(value=w2, min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1],
-                                  step=WEIGHT_RANGE[2], description="w2", readout_format=".1f"),
-        "b": widgets.FloatSlider(value=b, min=BIAS_RANGE[0], max=BIAS_RANGE[1],
-                                 step=BIAS_RANGE[2], description="b", readout_format=".1f"),
-    }
-    readout = widgets.HTML()
-    readout.add_class("nnedu-readout")
-    equation = widgets.HTML()
-    equation.add_class("nnedu-equation")
-    output = widgets.Output()
+    title = "Lesson 01 explorer: sliders w1, w2, b move the decision line"
+    figsize = (7.4, 4.6)
 
-    def current_values() -> tuple[float, float, float]:
-        # The browser adds slider steps in floating point (0.1 + 0.2 = 0.30000000000000004);
-        # round to what the slider shows, so the count matches the numbers on screen.
-        return tuple(round(sliders[name].value, 6) for name in ("w1", "w2", "b"))
+    def __init__(self, w1: float = START_W1, w2: float = START_W2, b: float = START_B,
+                 n_per_class: int = 10, seed: int = 0) -> None:
+        self.start = (w1, w2, b)
+        self.data = two_blobs(n_per_class, seed)
+        super().__init__()
 
-    def update(change=None) -> None:
-        w1_now, w2_now, b_now = current_values()
-        with output:
-            output.clear_output(wait=True)
-            ax = plot_boundary(X, y, w1_now, w2_now, b_now)
-            display(ax.figure)
-            plt.close(ax.figure)
-        readout.value = readout_text(count_correct(X, y, w1_now, w2_now, b_now), len(y))
-        equation.value = "decision line: " + boundary_equation(w1_now, w2_now, b_now)
+    def build(self, fig) -> None:
+        for name, value, (lo, hi, step) in zip(("w1", "w2", "b"), self.start,
+                                               (WEIGHT_RANGE, WEIGHT_RANGE, BIAS_RANGE)):
+            self.add_control(name, slider(name, value, lo, hi, step, fmt=".1f",
+                                          width="280px"))
+        ax = fig.add_axes((0.085, 0.11, 0.55, 0.8))
+        self.parts = boundary_parts(ax, *self.data)
+        _legend(ax, self.parts)
+        for artist in (*self.parts["zones"], self.parts["line"], self.parts["arrow"],
+                       self.parts["rings"], self.parts["title"]):
+            self.moving(artist)
 
-    for slider in sliders.values():
-        slider.observe(update, names="value")
-    update()
+    def show(self, values) -> str:
+        w1, w2, b = values["w1"], values["w2"], values["b"]
+        n_wrong = move_boundary(self.parts, w1, w2, b)
+        n = len(self.data[1])
+        return (f"<div>{readout_text(n - n_wrong, n)}</div>"
+                f"<div>decision line: {boundary_equation(w1, w2, b)}</div>")
 
-    box = widgets.VBox([*sliders.values(), readout, equation, output])
-    box.sliders, box.readout, box.equation, box.output = sliders, readout, equation, output
-    box.data, box.update = (X, y), update
-    return box
+
+def weighted_sum_explorer(w1: float = START_W1, w2: float = START_W2, b: float = START_B,
+                          n_per_class: int = 10, seed: int = 0) -> WeightedSumExplorer:
+    """The lesson's explorer: sliders for w1, w2, b over the two clouds of points."""
+    return WeightedSumExplorer(w1, w2, b, n_per_class, seed)

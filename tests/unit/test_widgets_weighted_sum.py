@@ -201,7 +201,8 @@ def test_plot_boundary_draws_the_line_and_titles_it(data):
 def test_plot_boundary_without_weights_says_there_is_no_line(data):
     X, y = data
     ax = ws.plot_boundary(X, y, 0.0, 0.0, 1.0)
-    assert not [ln for ln in ax.get_lines() if ln.get_label() == "decision line z = 0"]
+    assert not [ln for ln in ax.get_lines()
+                if ln.get_label() == "decision line z = 0" and ln.get_visible()]
     assert ax.get_title() == "w = (0, 0): no line, z = 1.00 at every point"
     assert _scatter_with_label(ax, "misclassified").get_label() == "misclassified (10)"
 
@@ -230,40 +231,61 @@ def test_draw_neuron_labels_every_input():
 
 # ----------------------------------------------------------------------------- explorer
 
+def readout(w1, w2, b, n_right):
+    return (f"<div>{n_right} of 20 points classified correctly</div>"
+            f"<div>decision line: {ws.boundary_equation(w1, w2, b)}</div>")
+
+
 def test_explorer_starts_with_the_count_for_its_sliders(data):
     X, y = data
-    box = ws.weighted_sum_explorer()
-    assert [s.description for s in box.sliders.values()] == ["w1", "w2", "b"]
-    assert "nnedu-readout" in box.readout._dom_classes
-    assert "nnedu-equation" in box.equation._dom_classes
-    assert box.equation.value == "decision line: 1.00·x1 − 1.00·x2 + 0.00 = 0"
+    explorer = ws.weighted_sum_explorer()
+    assert [s.description for s in explorer.controls.values()] == ["w1", "w2", "b"]
+    assert "nnedu-readout" in explorer.readout._dom_classes
+    assert "1.00·x1 − 1.00·x2 + 0.00 = 0" in explorer.readout.value
     expected = ws.count_correct(X, y, ws.START_W1, ws.START_W2, ws.START_B)
-    assert box.readout.value == ws.readout_text(expected, 20)
+    assert explorer.readout.value == readout(ws.START_W1, ws.START_W2, ws.START_B, expected)
     assert expected < 20  # the explorer starts with something to improve
 
 
 @pytest.mark.parametrize("moves", [{"b": 2.0}, {"w1": 3.0, "w2": 1.2, "b": -0.9},
                                    {"w1": 0.0, "w2": 0.0}, {"w2": 0.5}])
-def test_moving_sliders_updates_the_readout(data, moves):
+def test_moving_sliders_updates_the_readout_and_the_picture(data, moves):
     X, y = data
-    box = ws.weighted_sum_explorer()
+    explorer = ws.weighted_sum_explorer()
     for name, value in moves.items():
-        box.sliders[name].value = value
-    values = {name: slider.value for name, slider in box.sliders.items()}
+        explorer.controls[name].value = value
+    values = explorer.values()
     expected = manual_count(X, y, values["w1"], values["w2"], values["b"])
-    assert box.readout.value == f"{expected} of 20 points classified correctly"
-    line = ws.boundary_equation(values["w1"], values["w2"], values["b"])
-    assert box.equation.value == f"decision line: {line}"
-    assert not plt.get_fignums()  # every redraw closes its figure
+    assert explorer.readout.value == readout(values["w1"], values["w2"], values["b"], expected)
+    rings = explorer.parts["rings"].get_offsets()
+    assert len(rings) == 20 - expected
+    # what is on show is what a fresh figure for these values draws
+    fresh = ws.weighted_sum_explorer(values["w1"], values["w2"], values["b"])
+    assert explorer.picture == fresh.picture
+    assert not plt.get_fignums()  # the explorer's figure is not a pyplot figure
 
 
 def test_explorer_counts_with_the_values_the_sliders_show(data):
     X, y = data
-    box = ws.weighted_sum_explorer()
-    box.sliders["b"].value = 0.1 + 0.2  # 0.30000000000000004, as a browser may send it
-    box.update()
+    explorer = ws.weighted_sum_explorer()
+    explorer.controls["b"].value = 0.1 + 0.2  # 0.30000000000000004, as a browser may send it
     expected = ws.count_correct(X, y, ws.START_W1, ws.START_W2, 0.3)
-    assert box.readout.value == ws.readout_text(expected, 20)
+    assert explorer.readout.value == readout(ws.START_W1, ws.START_W2, 0.3, expected)
+
+
+@pytest.mark.parametrize("w1, w2, b", [(1.0, -1.0, 0.0), (0.3, 2.0, -1.0), (0.1, 0.2, -3.9)])
+def test_half_planes_split_the_box_along_the_line(w1, w2, b):
+    lo, hi = np.array([-2.0, -1.0]), np.array([3.0, 2.0])
+    above = ws.half_plane(w1, w2, b, lo, hi)
+    below = ws.half_plane(-w1, -w2, -b, lo, hi)
+
+    def area(corners):  # the shoelace formula
+        x, y = corners[:, 0], corners[:, 1]
+        return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) if len(x) else 0
+
+    assert area(above) + area(below) == pytest.approx(15.0)
+    z = above @ np.array([w1, w2]) + b
+    assert np.all(z >= -1e-9)
 
 
 def test_importing_the_module_loads_neither_matplotlib_nor_ipywidgets():
