@@ -231,6 +231,10 @@ def test_a_value_inside_a_value():
 def test_numpy_numbers_are_fine():
     assert Value(np.float32(0.5)).data == 0.5 and Value(np.int64(3)).data == 3.0
     assert isinstance(Value(np.int64(3)).data, float)
+    x = Value(0.5)
+    for result in (np.float64(2.0) * x, np.float64(2.0) + x, np.int64(2) - x, np.float32(2) / x):
+        assert isinstance(result, Value)  # numpy hands the operation over to Value
+    assert (np.float64(2.0) * x).data == 1.0 and (np.int64(2) - x).data == 1.5
 
 
 @pytest.mark.parametrize("call, error, match", [
