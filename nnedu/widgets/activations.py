@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnedu import activations as act
+from nnedu.widgets.explorer import Explorer, slider
 
 Array = np.ndarray
 
@@ -217,106 +218,147 @@ def plot_softmax_temperatures(logits: Array, temperatures: Sequence[float] = (0.
     return fig
 
 
-def _show(fig) -> None:
-    """Display ``fig`` (inside a widget Output) and free its memory."""
-    import matplotlib.pyplot as plt
-
-    plt.show()
-    plt.close(fig)
-
-
 # ---------------------------------------------------------------- explorers
-class ActivationExplorer:
-    """Pick an activation (Dropdown) and an input range (FloatRangeSlider); see f and f′.
+#: What the activation explorer writes under a curve whose shape hides something.
+NOTES: dict[str, str] = {
+    "leaky_relu": "left of 0: f(z) = 0.01·z and f′(z) = 0.01, not 0 as for ReLU;\n"
+                  "dotted: f(z) × 20 for z < 0, so the small slope shows",
+    "relu": "left of 0: f(z) = 0 and f′(z) = 0 (a unit there learns nothing)",
+}
+LEAK_ZOOM = 20.0
 
-    ``box`` is the widget to display; ``update()`` redraws (the controls call it).
-    """
+
+class ActivationExplorer(Explorer):
+    """Pick an activation (Dropdown ``name``) and an input range (``z_range``); see f and f′."""
+
+    title = "Lesson 02 explorer: an activation function and its slope"
+    figsize = (7.6, 4.2)
 
     def __init__(self, name: str = "sigmoid", z_range: tuple[float, float] = (-5.0, 5.0)):
-        import ipywidgets as widgets
-
         _check_name(name, "activation_explorer")
         lo, hi = z_range
         if not -Z_LIMIT <= lo < hi <= Z_LIMIT:
             raise ValueError(f"activation_explorer: z_range must be (lo, hi) with "
                              f"{-Z_LIMIT:g} ≤ lo < hi ≤ {Z_LIMIT:g}, got {z_range!r}.")
-        self.dropdown = widgets.Dropdown(
-            options=[(label, key) for key, label in LABELS.items()], value=name,
-            description="activation",
-        )
-        self.z_range = widgets.FloatRangeSlider(
-            value=(lo, hi), min=-Z_LIMIT, max=Z_LIMIT, step=0.5, description="input range",
-            readout_format=".1f", style={"description_width": "initial"},
-            layout=widgets.Layout(width="420px"),
-        )
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.out = widgets.Output()
-        self.dropdown.observe(self.update, names="value")
-        self.z_range.observe(self.update, names="value")
-        self.box = widgets.VBox([widgets.HBox([self.dropdown, self.z_range]), self.readout,
-                                 self.out])
-        self.update()
+        self.start = (name, (lo, hi))
+        super().__init__()
 
-    def update(self, change=None) -> None:
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output
-
-        name = self.dropdown.value
-        lo, hi = self.z_range.value
-        self.readout.value = activation_readout(name, lo, hi)
-        with self.out:
-            clear_output(wait=True)
-            if hi > lo:
-                fig, ax = plt.subplots(figsize=(6.5, 4.0))
-                plot_activation(name, lo, hi, ax=ax)
-                _show(fig)
-
-
-class DepthExplorer:
-    """A depth slider (1–20 layers) and a z slider: how much gradient survives the chain.
-
-    ``box`` is the widget to display; ``update()`` redraws (the sliders call it).
-    """
-
-    def __init__(self, depth: int = 5, z: float = 1.0):
+    def build(self, fig) -> None:
         import ipywidgets as widgets
 
+        from nnedu.plots import COLORS
+
+        name, (lo, hi) = self.start
+        self.add_control("name", widgets.Dropdown(
+            options=[(label, key) for key, label in LABELS.items()], value=name,
+            description="activation"))
+        self.add_control("z_range", widgets.FloatRangeSlider(
+            value=(lo, hi), min=-Z_LIMIT, max=Z_LIMIT, step=0.5, description="input range",
+            readout_format=".1f", style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px")))
+        self.ax = ax = fig.add_axes((0.1, 0.13, 0.86, 0.78))
+        self.f_line = self.moving(ax.plot([], [], color=COLORS[0], lw=2.5, label="f(z)")[0])
+        self.df_line = self.moving(ax.plot([], [], color=COLORS[1], lw=2, ls="--",
+                                           label="f′(z)")[0])
+        self.zoom_line = self.moving(ax.plot([], [], color=COLORS[0], lw=2, ls=":",
+                                             label=f"f(z) × {LEAK_ZOOM:g}, z < 0")[0])
+        self.note = self.moving(ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top",
+                                        fontsize=10, color="0.2"))
+        self.head = self.moving(ax.set_title(""))
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.axvline(0, color="0.6", lw=0.8)
+        ax.set_xlabel("z")
+        ax.set_ylabel("value")
+        ax.grid(alpha=0.3)
+        ax.legend(handles=[self.f_line, self.df_line, self.zoom_line], loc="lower right",
+                  fontsize=10, framealpha=0.9)
+        self.limits = None
+
+    def show(self, values) -> str:
+        name, (lo, hi) = values["name"], values["z_range"]
+        f, df = act.get_activation(name)
+        z = np.linspace(lo, hi, 400)
+        fz, dfz = f(z), df(z)
+        self.f_line.set_data(z, fz)
+        self.df_line.set_data(z, dfz)
+        leaky = name == "leaky_relu" and lo < 0
+        left = z[z < 0]
+        self.zoom_line.set_data(left, LEAK_ZOOM * f(left))
+        self.zoom_line.set_visible(leaky)
+        self.note.set_text(NOTES.get(name, ""))
+        self.head.set_text(f"{LABELS[name]} and its derivative")
+        shown = np.concatenate([fz, dfz, LEAK_ZOOM * f(left) if leaky else []])
+        pad = 0.08 * max(np.ptp(shown), 1.0)
+        limits = (lo, hi, min(shown.min(), 0) - pad, max(shown.max(), 1) + 2.5 * pad)
+        if limits != self.limits:  # new axes ticks: draw the background again
+            self.limits = limits
+            self.ax.set_xlim(lo, hi)
+            self.ax.set_ylim(limits[2], limits[3])
+            self.redraw_background()
+        return activation_readout(name, lo, hi)
+
+
+class DepthExplorer(Explorer):
+    """A depth slider (1–20 layers) and a z slider: how much gradient survives the chain."""
+
+    title = "Lesson 02 explorer: the gradient left after n layers"
+    figsize = (7.6, 4.4)
+
+    def __init__(self, depth: int = 5, z: float = 1.0):
         _check_depth(depth, "depth_explorer")
         if depth > MAX_DEPTH:
             raise ValueError(f"depth_explorer: depth must be at most {MAX_DEPTH}, got {depth}.")
         if not 0.0 <= z <= 3.0:
             raise ValueError(f"depth_explorer: z must be between 0 and 3, got {z!r}.")
-        self.depth = widgets.IntSlider(value=depth, min=1, max=MAX_DEPTH, step=1,
-                                       description="depth")
-        self.z = widgets.FloatSlider(value=z, min=0.0, max=3.0, step=0.25, description="z",
-                                     readout_format=".2f")
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.out = widgets.Output()
-        self.depth.observe(self.update, names="value")
-        self.z.observe(self.update, names="value")
-        self.box = widgets.VBox([widgets.HBox([self.depth, self.z]), self.readout, self.out])
-        self.update()
+        self.start = (depth, z)
+        super().__init__()
 
-    def update(self, change=None) -> None:
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output
+    def build(self, fig) -> None:
+        import ipywidgets as widgets
 
-        depth, z = self.depth.value, self.z.value
-        self.readout.value = depth_readout(depth, z)
-        with self.out:
-            clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(7.0, 4.5))
-            plot_gradient_vs_depth(depth=depth, z=z, ax=ax)
-            _show(fig)
+        from nnedu.plots import COLORS, MARKERS
+
+        depth, z = self.start
+        self.add_control("depth", widgets.IntSlider(value=depth, min=1, max=MAX_DEPTH, step=1,
+                                                    description="depth"))
+        self.add_control("z", slider("z", z, 0.0, 3.0, 0.25))
+        ax = fig.add_axes((0.12, 0.13, 0.84, 0.78))
+        self.layers = np.arange(1, MAX_DEPTH + 1)
+        ax.semilogy(self.layers, [sigmoid_bound(n) for n in self.layers], color="0.35", lw=2.5,
+                    label="sigmoid, at most (0.25ⁿ)")
+        self.curves = {name: self.moving(ax.semilogy(
+            self.layers, np.ones(MAX_DEPTH), color=COLORS[k], marker=MARKERS[k], ls="--",
+            lw=1.5, ms=5, label=f"{LABELS[name]} with every unit at z")[0])
+            for k, name in enumerate(DEPTH_ACTIVATIONS)}
+        self.marker = self.moving(ax.axvline(depth, color="0.3", lw=1.2, ls=":"))
+        self.head = self.moving(ax.set_title(""))
+        ax.set_ylim(1e-13, 3.0)
+        ax.set_xlim(0.5, MAX_DEPTH + 0.5)
+        ax.set_xticks(self.layers[self.layers % 2 == 0])
+        ax.set_xlabel("number of layers n")
+        ax.set_ylabel("gradient factor f′(z)ⁿ (log scale)")
+        ax.grid(alpha=0.3, which="major")
+        ax.legend(loc="lower left", fontsize=10, framealpha=0.9)
+
+    def show(self, values) -> str:
+        depth, z = values["depth"], values["z"]
+        for name, line in self.curves.items():
+            factors = np.array([gradient_factor(name, int(n), z) for n in self.layers])
+            line.set_ydata(factors)
+            line.set_visible(bool(np.all(factors > 0)))  # zero cannot be drawn on a log scale
+        self.marker.set_xdata([depth, depth])
+        hidden = "" if self.curves["relu"].get_visible() else ", ReLU's 0 not drawn"
+        self.head.set_text(f"Gradient left after n layers, z = {z:.2f} (marked: n = {depth}"
+                           f"{hidden})")
+        return depth_readout(depth, z)
 
 
-def activation_explorer(name: str = "sigmoid", z_range: tuple[float, float] = (-5.0, 5.0)):
+def activation_explorer(name: str = "sigmoid",
+                        z_range: tuple[float, float] = (-5.0, 5.0)) -> ActivationExplorer:
     """The widget: choose an activation and an input range, see f and f′ and their extremes."""
-    return ActivationExplorer(name, z_range).box
+    return ActivationExplorer(name, z_range)
 
 
-def depth_explorer(depth: int = 5, z: float = 1.0):
+def depth_explorer(depth: int = 5, z: float = 1.0) -> DepthExplorer:
     """The widget: choose a number of layers and a z, see the gradient factor f′(z)ⁿ shrink."""
-    return DepthExplorer(depth, z).box
+    return DepthExplorer(depth, z)

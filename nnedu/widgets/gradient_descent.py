@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from nnedu.plots import COLORS, MARKERS
+from nnedu.widgets.explorer import Explorer
 
 Array = np.ndarray
 
@@ -421,79 +422,98 @@ def plot_paths_on_contours(loss_grid: tuple[Array, Array, Array], paths: Mapping
     return ax
 
 
-def plot_explorer(lr: float, steps: int, start: Sequence[float] = BOWL_START):
-    """The explorer's figure: the path on the bowl (left) and the loss per step (right)."""
-    import matplotlib.pyplot as plt
-
-    path = bowl_path(lr, steps, start)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.8),
-                                      gridspec_kw={"width_ratios": [1.45, 1]})
-    plot_bowl_path(path, ax=left, title=f"η = {lr:.4g}: {run_status(lr)}")
-    left.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    plot_loss_per_step(bowl_loss(path), ax=right)
-    # Fixed margins: tight_layout would measure every label on each redraw of the sliders.
-    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.13, top=0.91, wspace=0.2)
-    return fig
+def inside_view(path: Array, view: Sequence[float] = BOWL_VIEW) -> Array:
+    """The start of ``path`` (steps + 1, 2) up to and including its first point outside
+    ``view``: a diverging run is drawn until it leaves the picture, not as clipped zigzags
+    (which look like a barcode)."""
+    path = np.asarray(path, dtype=float)
+    outside = ~((path[:, 0] >= view[0]) & (path[:, 0] <= view[1])
+                & (path[:, 1] >= view[2]) & (path[:, 1] <= view[3]))
+    if not outside.any():
+        return path
+    return path[: int(np.argmax(outside)) + 1]
 
 
-# ----------------------------------------------------------------------------- explorer
-def _show(fig) -> None:
-    """Display ``fig`` (inside the widget's Output) and free its memory."""
-    import matplotlib.pyplot as plt
-
-    plt.show()
-    plt.close(fig)
+#: The explorer's loss axes: every step the slider allows, losses from 1e-8 to 1e12 (a
+#: diverging run leaves through the top). Fixed, so a change never redraws the axes.
+LOSS_VIEW = (1e-8, 1e12)
 
 
-class GradientDescentExplorer:
-    """A learning-rate slider (log scale) and a steps slider over the 2-D bowl.
+class GradientDescentExplorer(Explorer):
+    """A learning-rate slider (log scale) and a steps slider over the 2-D bowl: the path on
+    the contours (left) and the loss after each step (right)."""
 
-    ``box`` is the widget to display; ``update()`` redraws (the sliders call it).
-    The readout text is ``explorer_readout(lr, steps)``.
-    """
+    title = "Lesson 05 explorer: a learning rate and a number of steps on a bowl"
+    figsize = (8.8, 3.9)
 
     def __init__(self, lr_exponent: float = START_LR_EXPONENT, steps: int = START_STEPS):
-        import ipywidgets as widgets
-
-        lo, hi, step = LR_LOG_RANGE
+        lo, hi, _ = LR_LOG_RANGE
         if not lo <= lr_exponent <= hi:
             raise ValueError(f"gradient_descent_explorer: lr_exponent must be between {lo:g} "
                              f"and {hi:g} (η = 10^exponent), got {lr_exponent!r}.")
-        s_lo, s_hi, s_step = STEPS_RANGE
+        s_lo, s_hi, _ = STEPS_RANGE
         if isinstance(steps, bool) or not isinstance(steps, int) or not s_lo <= steps <= s_hi:
             raise ValueError(f"gradient_descent_explorer: steps must be a whole number from "
                              f"{s_lo} to {s_hi}, got {steps!r}.")
+        self.start = (lr_exponent, steps)
+        super().__init__()
+
+    def build(self, fig) -> None:
+        import ipywidgets as widgets
+
+        lo, hi, step = LR_LOG_RANGE
         style = {"description_width": "initial"}
-        self.lr = widgets.FloatLogSlider(
-            value=10.0**lr_exponent, base=10, min=lo, max=hi, step=step,
+        self.add_control("lr", widgets.FloatLogSlider(
+            value=10.0 ** self.start[0], base=10, min=lo, max=hi, step=step,
             description="learning rate", readout_format=".4g", style=style,
-            layout=widgets.Layout(width="420px"),
-        )
-        self.steps = widgets.IntSlider(value=steps, min=s_lo, max=s_hi, step=s_step,
-                                       description="steps", style=style,
-                                       layout=widgets.Layout(width="360px"))
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.out = widgets.Output()
-        self.lr.observe(self.update, names="value")
-        self.steps.observe(self.update, names="value")
-        self.box = widgets.VBox([widgets.HBox([self.lr, self.steps]), self.readout, self.out])
-        self.box.add_class("nnedu-gradient-descent")
-        self.update()
+            layout=widgets.Layout(width="420px")))
+        s_lo, s_hi, s_step = STEPS_RANGE
+        self.add_control("steps", widgets.IntSlider(
+            value=self.start[1], min=s_lo, max=s_hi, step=s_step, description="steps",
+            style=style, layout=widgets.Layout(width="360px")))
+        left = fig.add_axes((0.07, 0.15, 0.52, 0.74))
+        self.right = right = fig.add_axes((0.7, 0.15, 0.28, 0.74))
+        plot_bowl_contours(left)
+        self.path = self.moving(left.plot([], [], color=PATH_COLOR, marker="o", ms=3.5,
+                                          lw=1.3, label="gradient descent", zorder=3)[0])
+        left.plot(*BOWL_START, marker="s", ms=8, color=PATH_COLOR, mec="black", ls="none",
+                  label="start", zorder=5)
+        self.leaves = self.moving(left.text(
+            0.02, 0.04, "", transform=left.transAxes, fontsize=10, color=PATH_COLOR,
+            bbox=dict(facecolor="white", edgecolor=PATH_COLOR, alpha=0.9)))
+        self.head = self.moving(left.set_title(""))
+        left.legend(loc="upper right", fontsize=9, framealpha=0.9)
+        self.loss = self.moving(right.semilogy([1, 2], [1, 1], color=COLORS[0], marker="o",
+                                               ms=3, lw=1.5)[0])
+        right.set_xlabel("step t")
+        right.set_ylabel("loss (log scale)")
+        right.set_title("loss after each step")
+        right.grid(alpha=0.3, which="major")
+        right.set_xlim(0, STEPS_RANGE[1])
+        right.set_ylim(*LOSS_VIEW)
+        right.set_yticks([1e-8, 1e-4, 1, 1e4, 1e8, 1e12])
 
-    def update(self, change=None) -> None:
-        from IPython.display import clear_output
+    def show(self, values) -> str:
+        lr, steps = values["lr"], int(values["steps"])
+        path = bowl_path(lr, steps)
+        shown = inside_view(path)
+        self.path.set_data(shown[:, 0], shown[:, 1])
+        left_at = len(shown) - 1 if len(shown) < len(path) or not _in_view(path[-1]) else None
+        self.leaves.set_text("" if left_at is None
+                             else f"the path leaves the picture at step {left_at}")
+        self.leaves.set_visible(left_at is not None)
+        self.head.set_text(f"η = {lr:.4g}: {run_status(lr)}")
+        losses = bowl_loss(path)
+        self.loss.set_data(np.arange(len(losses)), losses)
+        return explorer_readout(lr, steps)
 
-        lr, steps = self.lr.value, self.steps.value
-        with self.out:
-            clear_output(wait=True)
-            _show(plot_explorer(lr, steps))
-        # The text last: once the readout shows the new numbers, the new picture is there too.
-        self.readout.value = explorer_readout(lr, steps)
+
+def _in_view(point: Array, view: Sequence[float] = BOWL_VIEW) -> bool:
+    return bool(view[0] <= point[0] <= view[1] and view[2] <= point[1] <= view[3])
 
 
 def gradient_descent_explorer(lr_exponent: float = START_LR_EXPONENT,
-                              steps: int = START_STEPS):
+                              steps: int = START_STEPS) -> GradientDescentExplorer:
     """The widget: choose η (a log-scale slider, η = 10^exponent) and a number of steps; see
     the path over the bowl, the loss after each step, and whether the run converges."""
-    return GradientDescentExplorer(lr_exponent, steps).box
+    return GradientDescentExplorer(lr_exponent, steps)

@@ -31,6 +31,7 @@ import numpy as np
 from nnedu import losses
 from nnedu.activations import sigmoid, sigmoid_derivative
 from nnedu.plots import COLORS
+from nnedu.widgets.explorer import Explorer, slider
 
 Array = np.ndarray
 
@@ -428,108 +429,150 @@ def plot_slow_learning(histories: Mapping[str, Array], z: Array | None = None, y
     return fig
 
 
-def _show(fig) -> None:
-    """Display ``fig`` (inside a widget Output) and free its memory."""
-    import matplotlib.pyplot as plt
-
-    plt.show()
-    plt.close(fig)
-
-
 # ----------------------------------------------------------------------------- explorers
-class RegressionLossExplorer:
-    """A slider for the prediction ŷ (target y fixed): MSE and MAE, values and gradients.
+class _LossExplorer(Explorer):
+    """Two panels, loss (left) and gradient (right), with a marker per loss at the current
+    prediction and a dotted line through it. The legend sits under the panels, where it
+    covers no curve and no target line."""
 
-    ``box`` is the widget to display; ``update()`` redraws from the slider (it calls this).
-    """
+    figsize = (8.8, 4.0)
+    names: tuple[str, ...] = ()
+
+    def panels(self, fig, xlabel: str, grad_label: str):
+        left = fig.add_axes((0.075, 0.24, 0.4, 0.67))
+        right = fig.add_axes((0.575, 0.24, 0.4, 0.67))
+        self.marks = {}
+        for ax in (left, right):
+            ax.set_xlabel(xlabel)
+            ax.grid(alpha=0.3)
+            for name in self.names:
+                style = dict(color=STYLES[name]["color"], marker=STYLES[name]["marker"],
+                             ms=MARKER_SIZES[name], mec="black", ls="none", zorder=5)
+                self.marks[ax, name] = self.moving(ax.plot([], [], **style)[0])
+        self.here = [self.moving(ax.axvline(0.0, color="0.3", lw=1.2, ls=":"))
+                     for ax in (left, right)]
+        right.axhline(0, color="0.6", lw=0.8)
+        left.set_ylabel("loss L")
+        right.set_ylabel(grad_label)
+        return left, right
+
+    def legend(self, fig, curves: list, here_label: str) -> None:
+        self.here[0].set_label(here_label)
+        fig.legend(handles=[*curves, self.here[0]], loc="lower center", ncol=len(curves) + 1,
+                   frameon=False, fontsize=10)
+
+    def mark(self, x: float, values: Mapping[str, tuple[float, float]]) -> None:
+        """Put each loss's markers at (x, L) and (x, gradient); the dotted lines at x."""
+        left, right = self.here[0].axes, self.here[1].axes
+        for name, (value, gradient) in values.items():
+            self.marks[left, name].set_data([x], [value])
+            self.marks[right, name].set_data([x], [gradient])
+        for line in self.here:
+            line.set_xdata([x, x])
+
+
+class RegressionLossExplorer(_LossExplorer):
+    """A slider for the prediction ŷ (target y fixed): MSE and MAE, values and gradients."""
+
+    title = "Lesson 04 explorer: move a prediction, watch MSE and MAE and their gradients"
+    names = ("mse", "mae")
 
     def __init__(self, y_hat: float = START_Y_HAT, y_true: float = REGRESSION_TARGET):
-        import ipywidgets as widgets
-
-        lo, hi, step = Y_HAT_RANGE
+        lo, hi, _ = Y_HAT_RANGE
         y_hat = _number(y_hat, "regression_loss_explorer", "y_hat")
         if not lo <= y_hat <= hi:
             raise ValueError(f"regression_loss_explorer: y_hat must be between {lo:g} and "
                              f"{hi:g} (the slider's range), got {y_hat!r}.")
         self.y_true = _number(y_true, "regression_loss_explorer", "y_true")
-        self.slider = widgets.FloatSlider(
-            value=y_hat, min=lo, max=hi, step=step, description="prediction ŷ",
-            readout_format=".2f", continuous_update=True,
-            style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-        )
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.out = widgets.Output()
-        self.slider.observe(self.update, names="value")
-        self.box = widgets.VBox([self.slider, self.readout, self.out])
-        self.update()
+        self.start = y_hat
+        super().__init__()
 
-    def value(self) -> float:
-        # The browser adds slider steps in floating point (0.1 + 0.2 = 0.30000000000000004);
-        # round to what the slider shows, so the readout matches the numbers on screen.
-        return round(float(self.slider.value), 6)
+    def build(self, fig) -> None:
+        lo, hi, step = Y_HAT_RANGE
+        self.add_control("y_hat", slider("prediction ŷ", self.start, lo, hi, step,
+                                         width="420px"))
+        left, right = self.panels(fig, "prediction ŷ", "gradient dL/dŷ")
+        grid = np.linspace(lo, hi, 601)
+        curves = []
+        for name, (value, gradient) in regression_curves(grid, self.y_true).items():
+            style = dict(color=STYLES[name]["color"], ls=STYLES[name]["ls"], lw=2.2)
+            formula = ("(ŷ − y)², gradient 2 (ŷ − y)" if name == "mse"
+                       else "|ŷ − y|, gradient sign(ŷ − y)")
+            curves.append(left.plot(grid, value, label=f"{LABELS[name]}: {formula}",
+                                    **style)[0])
+            right.plot(*_with_jump(grid, gradient, self.y_true), **style)
+        for ax in (left, right):
+            ax.axvline(self.y_true, color="black", lw=1.2, alpha=0.6)
+        left.set_title(f"Loss for target y = {self.y_true:g} (black line)")
+        right.set_title("Gradient: how hard training pushes ŷ")
+        self.legend(fig, curves, "your ŷ")
 
-    def update(self, change=None) -> None:
-        from IPython.display import clear_output
-
-        y_hat = self.value()
-        self.readout.value = regression_readout(y_hat, self.y_true)
-        with self.out:
-            clear_output(wait=True)
-            _show(plot_regression_losses(self.y_true, y_hat))
+    def show(self, values) -> str:
+        y_hat = values["y_hat"]
+        self.mark(y_hat, regression_losses(y_hat, self.y_true))
+        return regression_readout(y_hat, self.y_true)
 
 
-class BinaryLossExplorer:
+class BinaryLossExplorer(_LossExplorer):
     """A slider for the logit z and a toggle for the target 0 / 1: MSE, MAE and BCE of
-    p = σ(z), values and gradients dL/dp and dL/dz.
+    p = σ(z), values and gradients dL/dp and dL/dz."""
 
-    ``box`` is the widget to display; ``update()`` redraws from the controls (they call it).
-    """
+    title = "Lesson 04 explorer: move a logit, flip the target, watch three losses"
+    names = ("mse", "mae", "bce")
 
     def __init__(self, z: float = START_Z, y_true: int = START_TARGET):
-        import ipywidgets as widgets
-
-        lo, hi, step = Z_RANGE
+        lo, hi, _ = Z_RANGE
         z = _number(z, "binary_loss_explorer", "z")
         if not lo <= z <= hi:
             raise ValueError(f"binary_loss_explorer: z must be between {lo:g} and {hi:g} "
                              f"(the slider's range), got {z!r}.")
-        y = _target01(y_true, "binary_loss_explorer")
-        self.slider = widgets.FloatSlider(
-            value=z, min=lo, max=hi, step=step, description="logit z", readout_format=".2f",
-            style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-        )
-        self.target = widgets.ToggleButtons(
-            options=[("y = 0", 0), ("y = 1", 1)], value=y, description="target",
-            style={"button_width": "70px"},
-        )
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.out = widgets.Output()
-        self.slider.observe(self.update, names="value")
-        self.target.observe(self.update, names="value")
-        self.box = widgets.VBox([widgets.HBox([self.slider, self.target]), self.readout,
-                                 self.out])
-        self.update()
+        self.start = (z, _target01(y_true, "binary_loss_explorer"))
+        super().__init__()
 
-    def value(self) -> float:
-        return round(float(self.slider.value), 6)  # what the slider shows (see above)
+    def build(self, fig) -> None:
+        import ipywidgets as widgets
 
-    def update(self, change=None) -> None:
-        from IPython.display import clear_output
+        lo, hi, step = Z_RANGE
+        self.add_control("z", slider("logit z", self.start[0], lo, hi, step, width="420px"))
+        self.add_control("y", widgets.ToggleButtons(
+            options=[("y = 0", 0), ("y = 1", 1)], value=self.start[1], description="target",
+            style={"button_width": "70px"}))
+        left, right = self.panels(fig, "logit z   (p = σ(z))", "gradient dL/dz")
+        self.grid = np.linspace(lo, hi, 401)
+        formulas = {"mse": "(p − y)²", "mae": "|p − y|", "bce": "−log(p of the truth)"}
+        self.curves = {}
+        for name in self.names:
+            style = dict(color=STYLES[name]["color"], ls=STYLES[name]["ls"], lw=2.2)
+            self.curves[name] = (
+                self.moving(left.plot([], [], label=f"{LABELS[name]}: {formulas[name]}",
+                                      **style)[0]),
+                self.moving(right.plot([], [], **style)[0]))
+        left.set_xlim(lo, hi)
+        right.set_xlim(lo, hi)
+        left.set_ylim(-0.3, 8.6)
+        right.set_ylim(-1.1, 1.1)
+        self.head = self.moving(left.set_title(""))
+        right.set_title("Gradient through the sigmoid, dL/dz")
+        self.legend(fig, [loss for loss, _ in self.curves.values()], "your z")
 
-        z, y = self.value(), int(self.target.value)
-        self.readout.value = binary_readout(z, y)
-        with self.out:
-            clear_output(wait=True)
-            _show(plot_binary_losses(y, z))
+    def show(self, values) -> str:
+        z, y = values["z"], int(values["y"])
+        for name, (value, gradient) in binary_curves(self.grid, y).items():
+            self.curves[name][0].set_data(self.grid, value)
+            self.curves[name][1].set_data(self.grid, gradient)
+        self.mark(z, {name: (value, gradient)
+                      for name, (value, _, gradient) in binary_losses(z, y).items()})
+        right_side = "z > 0" if y == 1 else "z < 0"
+        self.head.set_text(f"Loss for target y = {y} (right answer where {right_side})")
+        return binary_readout(z, y)
 
 
-def regression_loss_explorer(y_hat: float = START_Y_HAT, y_true: float = REGRESSION_TARGET):
+def regression_loss_explorer(y_hat: float = START_Y_HAT,
+                             y_true: float = REGRESSION_TARGET) -> RegressionLossExplorer:
     """The widget: move the prediction ŷ and watch MSE, MAE and their gradients."""
-    return RegressionLossExplorer(y_hat, y_true).box
+    return RegressionLossExplorer(y_hat, y_true)
 
 
-def binary_loss_explorer(z: float = START_Z, y_true: int = START_TARGET):
+def binary_loss_explorer(z: float = START_Z, y_true: int = START_TARGET) -> BinaryLossExplorer:
     """The widget: move the logit z, flip the target, and watch MSE, MAE and BCE of σ(z)."""
-    return BinaryLossExplorer(z, y_true).box
+    return BinaryLossExplorer(z, y_true)

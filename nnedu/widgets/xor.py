@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from nnedu.activations import sigmoid
+from nnedu.widgets.explorer import Explorer, slider
 
 Array = np.ndarray
 
@@ -356,83 +357,102 @@ def draw_network(sizes: Sequence[int] = (2, 2, 1), ax=None, weight_names: bool =
     return ax
 
 
-def draw_explorer_figure(params: Mapping[str, float], X: Array = XOR_X, y: Array = XOR_Y,
-                         steps: int = GRID_STEPS):
-    """The widget's four panels: h1, h2 and ŷ over the plane, then the hidden space.
-
-    Returns the figure (drawn with ``imshow`` on a coarse grid: fast enough to redraw on
-    every slider step).
-    """
-    import matplotlib.pyplot as plt
-
-    from nnedu.plots import DIVERGING
-
-    p = _check_params(params)
-    xx, yy, points = plane_grid(steps)
-    H, y_hat = xor_forward(points, p)
-    wrong = predict(X, p) != np.asarray(y)
-    # Fixed places for the panels (no tight or constrained layout: laying out text is the
-    # slow part of a redraw). Each panel is square: 2.1 by 2.1 inches.
-    width, height, side = 11.6, 3.4, 2.1
-    fig = plt.figure(figsize=(width, height))
-    side_w, side_h, bottom = side / width, side / height, 0.72 / height
-    lefts = (0.55 / width, 3.25 / width, 5.95 / width, 9.35 / width)
-    axes = [fig.add_axes((left, bottom, side_w, side_h)) for left in lefts]
-    extent = (PLANE_LO, PLANE_HI, PLANE_LO, PLANE_HI)
-    panels = (
-        (H[:, 0], f"hidden unit 1\n$h_1$ = σ({formula(p, 'h1')})", None),
-        (H[:, 1], f"hidden unit 2\n$h_2$ = σ({formula(p, 'h2')})", None),
-        (y_hat, f"output\n$\\hat y$ = σ({formula(p, 'y')})", wrong),
-    )
-    for ax, (values, title, crossed) in zip(axes, panels):
-        grid = values.reshape(xx.shape)
-        image = ax.imshow(grid, origin="lower", extent=extent, cmap=DIVERGING, vmin=0.0,
-                          vmax=1.0, alpha=0.6, interpolation="nearest")
-        if grid.min() < 0.5 < grid.max():
-            ax.contour(xx, yy, grid, levels=[0.5], colors="k", linewidths=2)
-        _scatter_xor(ax, X, np.asarray(y), wrong=crossed)
-        _style_plane(ax, title)
-        ax.set_xticks([0, 0.5, 1])
-        ax.set_yticks([0, 0.5, 1])
-    plot_hidden_space(p, X, y, ax=axes[3])
-    axes[3].set_xticks([0, 0.5, 1])
-    axes[3].set_yticks([0, 0.5, 1])
-    axes[3].set_xlabel("$h_1$")
-    axes[3].set_ylabel("$h_2$")
-    colorbar_axes = fig.add_axes((lefts[2] + side_w + 0.006, bottom, 0.008, side_h))
-    fig.colorbar(image, cax=colorbar_axes, ticks=[0, 0.5, 1])
-    fig.text(0.045, 0.025, "shading: the unit's output, from 0 (purple) to 1 (orange); "
-             "black line: output = 0.5", fontsize=9, color="0.25")
-    handles, labels = axes[2].get_legend_handles_labels()
-    for handle, label in zip(*axes[3].get_legend_handles_labels()):
-        if label not in labels:
-            handles.append(handle)
-            labels.append(label)
-    fig.legend(handles, labels, loc="lower right", ncol=4, frameon=False, fontsize=9)
-    return fig
-
-
 # ----------------------------------------------------------------------------- the widget
-class XorExplorer:
-    """The parts of the explorer: ``sliders`` (name → FloatSlider), ``reset_button``,
-    ``readout``, ``table``, ``output`` and ``widget`` (the VBox to display).
+#: Where the explorer's four square panels sit, in inches: (left, bottom); each SIDE wide.
+PANELS = ((0.8, 4.8), (4.75, 4.8), (0.8, 1.2), (4.75, 1.2))
+SIDE, FIG_SIZE = 2.5, (8.4, 7.85)
 
-    ``set_params(w11=…, …)`` moves sliders from code and redraws once; ``params`` reads them.
-    """
+
+def _segment(w1: float, w2: float, b: float, lo: float, hi: float) -> tuple[Array, Array]:
+    """Two points of the line w1·u + w2·v + b = 0 spanning the square [lo, hi]² (empty when
+    w1 = w2 = 0)."""
+    if w1 == 0 and w2 == 0:
+        return np.array([]), np.array([])
+    if abs(w2) >= abs(w1):
+        u = np.array([lo, hi])
+        return u, -(w1 * u + b) / w2
+    v = np.array([lo, hi])
+    return -(w2 * v + b) / w1, v
+
+
+def _label_groups(X: Array, H: Array) -> list[tuple[Array, str]]:
+    """Where each input point lands in hidden space, with its name; points that land on the
+    same spot share one label, e.g. "(0, 1) (1, 0)"."""
+    groups: list[tuple[Array, list[str]]] = []
+    for x, h in zip(X, H):
+        name = f"({x[0]:g}, {x[1]:g})"
+        for spot, names in groups:
+            if np.allclose(spot, h, atol=0.04):
+                names.append(name)
+                break
+        else:
+            groups.append((h, [name]))
+    return [(spot, " ".join(names)) for spot, names in groups]
+
+
+class XorExplorer(Explorer):
+    """The 2-2-1 network's nine weights on sliders, a reset button, the four points' table
+    and four panels: h1, h2 and ŷ over the plane, and the points in hidden space."""
+
+    title = "Lesson 03 explorer: a 2-2-1 network on XOR, its nine weights on sliders"
+    figsize = FIG_SIZE
 
     def __init__(self, params: Mapping[str, float] | None = None) -> None:
+        self.start = _check_params(SOLUTION if params is None else params)
+        super().__init__()
+
+    def build(self, fig) -> None:
+        from matplotlib.collections import LineCollection
+
+        from nnedu.plots import COLORS, DIVERGING, MARKERS
+
+        for name in PARAM_NAMES:
+            self.add_control(name, slider(name, self.start[name], SLIDER_MIN, SLIDER_MAX,
+                                          SLIDER_STEP, fmt=".0f", width="250px"))
+        width, height = FIG_SIZE
+        axes = [fig.add_axes((x / width, y / height, SIDE / width, SIDE / height))
+                for x, y in PANELS]
+        self.xx, self.yy, self.points = plane_grid()
+        self.images, self.lines, self.heads = [], [], []
+        for k, ax in enumerate(axes):
+            lo, hi = (PLANE_LO, PLANE_HI) if k < 3 else (-0.1, 1.1)
+            self.images.append(self.moving(ax.imshow(
+                np.zeros((2, 2)), origin="lower", extent=(lo, hi, lo, hi), cmap=DIVERGING,
+                vmin=0.0, vmax=1.0, alpha=0.6, interpolation="nearest")))
+            self.lines.append(self.moving(ax.plot([], [], color="k", lw=2)[0]))
+            self.heads.append(self.moving(ax.set_title("", fontsize=11)))
+            ax.set_xlim(lo, hi)
+            ax.set_ylim(lo, hi)
+            ax.set_xticks([0, 0.5, 1])
+            ax.set_yticks([0, 0.5, 1])
+            names = ("$x_1$", "$x_2$") if k < 3 else ("$h_1$ (hidden unit 1)",
+                                                    "$h_2$ (hidden unit 2)")
+            ax.set_xlabel(names[0])
+            ax.set_ylabel(names[1])
+        self.output_line = self.moving(axes[2].add_collection(LineCollection([], colors="k",
+                                                                              linewidths=2)))
+        self.dots = []  # per panel: the class-0 and class-1 points, drawn over the shading
+        for ax in axes:
+            self.dots.append([self.moving(ax.scatter(
+                *XOR_X[XOR_Y == c].T, s=70, c=COLORS[c], marker=MARKERS[c], edgecolors="black",
+                linewidths=1.0, zorder=3, label=f"class {c}")) for c in (0, 1)])
+        self.crosses = [self.moving(ax.scatter([], [], s=180, marker="x", c=COLORS[3],
+                                               linewidths=2.5, zorder=4, label="wrong"))
+                        for ax in axes[2:]]
+        self.names = [self.moving(axes[3].text(0, 0, "", fontsize=10, zorder=5, bbox={
+            "boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7", "alpha": 0.9}))
+            for _ in XOR_X]
+        colorbar = fig.add_axes(((PANELS[1][0] + SIDE + 0.5) / width, PANELS[1][1] / height,
+                                 0.12 / width, SIDE / height))
+        fig.colorbar(self.images[0], cax=colorbar, ticks=[0, 0.5, 1])
+        fig.legend(handles=[*self.dots[2], self.crosses[0]], loc="lower right", ncol=3,
+                   frameon=False, fontsize=10, bbox_to_anchor=(0.98, 0.0))
+        fig.text(0.03, 0.025, "shading: the unit's output, 0 (purple) to 1 (orange)\n"
+                 "black line: output = 0.5", fontsize=10, color="0.25")
+
+    def rows(self) -> list:
         import ipywidgets as widgets
 
-        start = _check_params(SOLUTION if params is None else params)
-        self._quiet = False
-        self.sliders = {
-            name: widgets.FloatSlider(
-                value=start[name], min=SLIDER_MIN, max=SLIDER_MAX, step=SLIDER_STEP,
-                description=name, readout_format=".0f", continuous_update=False,
-                style={"description_width": "36px"}, layout={"width": "250px"},
-            )
-            for name in PARAM_NAMES
-        }
         columns = []
         for header, unit, names in (
             ("hidden unit 1", "h1 = σ(w11·x1 + w12·x2 + b1)", PARAM_NAMES[0:3]),
@@ -440,72 +460,73 @@ class XorExplorer:
             ("output unit", "ŷ = σ(w31·h1 + w32·h2 + b3)", PARAM_NAMES[6:9]),
         ):
             title = widgets.HTML(f"<b>{header}</b><br><small>{unit}</small>")
-            columns.append(widgets.VBox([title, *(self.sliders[n] for n in names)]))
-        self.reset_button = widgets.Button(description="Reset to the solution",
-                                           icon="undo", layout={"width": "200px"})
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.table = widgets.HTML(layout={"margin": "0 0 0 24px", "width": "470px"})
-        self.table.add_class("nnedu-xor-points")
-        self.output = widgets.Output()
-        self.widget = widgets.VBox([
-            widgets.HBox(columns),
-            widgets.HBox([widgets.VBox([self.reset_button, self.readout]), self.table],
-                         layout={"align_items": "center"}),
-            self.output,
-        ])
-        self.widget.add_class("nnedu-xor")
-        for slider in self.sliders.values():
-            slider.observe(self._on_change, names="value")
+            columns.append(widgets.VBox([title, *(self.controls[n] for n in names)]))
+        self.reset_button = widgets.Button(description="Reset to the solution", icon="undo",
+                                           layout={"width": "200px"})
         self.reset_button.on_click(lambda _button: self.reset())
-        self.redraw()
+        return [widgets.HBox(columns), self.reset_button]
+
+    def reset(self) -> None:
+        """Put every slider back on the hand-picked solution."""
+        self.set(**SOLUTION)
 
     @property
     def params(self) -> dict[str, float]:
         """The slider values as a dict, in PARAM_NAMES order."""
-        return {name: float(slider.value) for name, slider in self.sliders.items()}
+        return {name: float(value) for name, value in self.values().items()}
 
-    def set_params(self, **values: float) -> None:
-        """Move the named sliders (e.g. ``set_params(b2=-15)``), then redraw once."""
-        unknown = [name for name in values if name not in self.sliders]
-        if unknown:
-            raise ValueError(f"XorExplorer.set_params: unknown names {unknown}; "
-                             f"use some of {PARAM_NAMES}.")
-        self._quiet = True
-        try:
-            for name, value in values.items():
-                self.sliders[name].value = float(value)
-        finally:
-            self._quiet = False
-        self.redraw()
+    def show(self, values) -> str:
+        p = _check_params(values)
+        H, y_hat = xor_forward(self.points, p)
+        h_points, y_points = xor_forward(XOR_X, p)
+        wrong = (y_points >= 0.5).astype(int) != XOR_Y
+        side = np.linspace(-0.1, 1.1, 61)
+        hh1, hh2 = np.meshgrid(side, side)
+        z3 = p["w31"] * hh1 + p["w32"] * hh2 + p["b3"]
+        grids = (H[:, 0].reshape(self.xx.shape), H[:, 1].reshape(self.xx.shape),
+                 y_hat.reshape(self.xx.shape), sigmoid(z3))
+        for image, grid in zip(self.images, grids):
+            image.set_data(grid)
+        for k, (w1, w2, b) in enumerate(((p["w11"], p["w12"], p["b1"]),
+                                         (p["w21"], p["w22"], p["b2"]),
+                                         (0.0, 0.0, 0.0),
+                                         (p["w31"], p["w32"], p["b3"]))):
+            lo, hi = (PLANE_LO, PLANE_HI) if k < 3 else (-0.1, 1.1)
+            self.lines[k].set_data(*_segment(w1, w2, b, lo, hi))
+        self.output_line.set_segments(_level_lines(self.xx, self.yy, grids[2], 0.5))
+        for c in (0, 1):
+            self.dots[3][c].set_offsets(h_points[XOR_Y == c])
+        self.crosses[0].set_offsets(XOR_X[wrong] if wrong.any() else np.empty((0, 2)))
+        self.crosses[1].set_offsets(h_points[wrong] if wrong.any() else np.empty((0, 2)))
+        groups = _label_groups(XOR_X, h_points)
+        for k, text in enumerate(self.names):
+            text.set_visible(k < len(groups))
+            if k < len(groups):
+                spot, name = groups[k]
+                right = spot[0] < 0.6  # write towards the middle of the square
+                text.set_text(name)
+                text.set_position((spot[0] + (0.06 if right else -0.06),
+                                   spot[1] + (-0.1 if spot[1] > 0.5 else 0.07)))
+                text.set_horizontalalignment("left" if right else "right")
+        self.heads[0].set_text(f"hidden unit 1\nh1 = σ({formula(p, 'h1')})")
+        self.heads[1].set_text(f"hidden unit 2\nh2 = σ({formula(p, 'h2')})")
+        self.heads[2].set_text(f"output\nŷ = σ({formula(p, 'y')})")
+        self.heads[3].set_text(f"hidden space: the output's line\n{formula(p, 'y')} = 0")
+        return (f"<b>{readout_text(int(np.sum(~wrong)))}</b>"
+                + _points_table(h_points, y_points))
 
-    def reset(self) -> None:
-        """Put every slider back on the hand-picked solution."""
-        self.set_params(**SOLUTION)
 
-    def _on_change(self, _change) -> None:
-        if not self._quiet:
-            self.redraw()
+def _level_lines(xx: Array, yy: Array, grid: Array, level: float) -> list[Array]:
+    """The curves where ``grid`` (values at the points xx, yy) crosses ``level``."""
+    import contourpy
 
-    def redraw(self) -> None:
-        """Recompute the readout and the table, and draw the four panels again."""
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output
-
-        p = self.params
-        with self.output:
-            clear_output(wait=True)
-            fig = draw_explorer_figure(p)
-            plt.show()
-            plt.close(fig)
-        # The text last: once the readout shows the new count, the new picture is there too.
-        H, y_hat = xor_forward(XOR_X, p)
-        self.table.value = _points_table(H, y_hat)
-        self.readout.value = f"<b>{readout_text(count_correct(p))}</b>"
+    return list(contourpy.contour_generator(xx, yy, grid).lines(level))
 
 
 def _points_table(H: Array, y_hat: Array) -> str:
-    """An HTML table: each XOR point, its hidden values, the output and whether it is right."""
+    """An HTML table: each XOR point, its hidden values, the output and whether it is right.
+
+    Fixed column widths, so that the table never changes size (nothing below it jumps)."""
     rows = []
     for x, h, out, target in zip(XOR_X, H, y_hat, XOR_Y):
         said = int(out >= 0.5)
@@ -514,12 +535,15 @@ def _points_table(H: Array, y_hat: Array) -> str:
             f"<tr><td>({x[0]:g}, {x[1]:g})</td><td>{h[0]:.2f}</td><td>{h[1]:.2f}</td>"
             f"<td>{out:.3f}</td><td>{said}</td><td>{target}</td><td>{mark}</td></tr>"
         )
+    widths = (80, 60, 60, 70, 90, 50, 80)
+    columns = "".join(f"<col style='width:{w}px'>" for w in widths)
     head = ("<tr><th>(x1, x2)</th><th>h1</th><th>h2</th><th>ŷ</th><th>class said</th>"
             "<th>XOR</th><th></th></tr>")
-    return ("<table style='border-collapse: collapse; text-align: center' cellpadding='3'>"
-            f"{head}{''.join(rows)}</table>")
+    return (f"<table class='nnedu-xor-points' style='border-collapse: collapse; text-align: "
+            f"center; table-layout: fixed; width: {sum(widths)}px; font-variant-numeric: "
+            f"tabular-nums' cellpadding='3'>{columns}{head}{''.join(rows)}</table>")
 
 
-def xor_explorer(params: Mapping[str, float] | None = None):
-    """The 2-2-1 XOR network on sliders (default: the hand-picked solution). Returns a VBox."""
-    return XorExplorer(params).widget
+def xor_explorer(params: Mapping[str, float] | None = None) -> XorExplorer:
+    """The 2-2-1 XOR network on sliders (default: the hand-picked solution)."""
+    return XorExplorer(params)

@@ -81,33 +81,44 @@ def test_activation_readout_empty_range():
 
 
 # ---------------------------------------------------------------- the widgets
-def test_activation_explorer_updates_readout_and_plot(monkeypatch):
-    shown = []
-    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf().axes[0].get_title()))
+def test_activation_explorer_updates_readout_and_plot():
     explorer = w.ActivationExplorer()
     assert "nnedu-readout" in explorer.readout._dom_classes
     assert explorer.readout.value.startswith("sigmoid: output range (0, 1).")
-    assert shown[-1] == "sigmoid and its derivative"
+    assert explorer.head.get_text() == "sigmoid and its derivative"
+    first = explorer.picture
 
-    explorer.dropdown.value = "elu"
+    explorer.controls["name"].value = "elu"
     assert explorer.readout.value.startswith("ELU: output range (−1, ∞).")
-    assert shown[-1] == "ELU and its derivative"
+    assert explorer.head.get_text() == "ELU and its derivative"
+    z, fz = explorer.f_line.get_data()
+    assert np.allclose(fz, act.elu(z))
+    assert explorer.picture != first
 
-    explorer.z_range.value = (0.0, 4.0)
+    explorer.controls["z_range"].value = (0.0, 4.0)
     assert explorer.readout.value == w.activation_readout("elu", 0.0, 4.0)
     assert "f(z) goes from 0.000 to 4.000" in explorer.readout.value
-    assert len(shown) == 3
-    assert plt.get_fignums() == []  # every drawn figure was closed again
+    assert explorer.ax.get_xlim() == (0.0, 4.0)
+    assert plt.get_fignums() == []  # no pyplot figure is left open
+
+
+def test_leaky_relu_is_told_apart_from_relu():
+    explorer = w.ActivationExplorer("relu")
+    assert not explorer.zoom_line.get_visible()
+    explorer.controls["name"].value = "leaky_relu"
+    assert explorer.zoom_line.get_visible()
+    z, magnified = explorer.zoom_line.get_data()
+    assert np.all(z < 0) and np.allclose(magnified, w.LEAK_ZOOM * act.leaky_relu(z))
+    assert "0.01" in explorer.note.get_text()
+    assert "the dotted line" not in w.NOTES["relu"]
 
 
 def test_activation_explorer_controls_are_labelled():
-    explorer = w.ActivationExplorer("gelu", (-2.0, 2.0))
-    assert explorer.dropdown.description == "activation"
-    assert explorer.z_range.description == "input range"
-    assert explorer.dropdown.value == "gelu"
-    assert ("Swish", "swish") in [tuple(o) for o in explorer.dropdown.options]
-    box = w.activation_explorer()
-    assert type(box).__name__ == "VBox"
+    explorer = w.activation_explorer("gelu", (-2.0, 2.0))
+    assert explorer.controls["name"].description == "activation"
+    assert explorer.controls["z_range"].description == "input range"
+    assert explorer.controls["name"].value == "gelu"
+    assert ("Swish", "swish") in [tuple(o) for o in explorer.controls["name"].options]
 
 
 @pytest.mark.parametrize("bad", [(-11.0, 0.0), (2.0, 1.0), (1.0, 1.0)])
@@ -116,22 +127,26 @@ def test_activation_explorer_rejects_bad_range(bad):
         w.ActivationExplorer(z_range=bad)
 
 
-def test_depth_explorer_updates_readout_and_plot(monkeypatch):
-    shown = []
-    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf().axes[0].get_title()))
+def test_depth_explorer_updates_readout_and_plot():
     explorer = w.DepthExplorer()
+    depth, z = explorer.controls["depth"], explorer.controls["z"]
     assert "nnedu-readout" in explorer.readout._dom_classes
-    assert explorer.depth.description == "depth" and explorer.z.description == "z"
-    assert (explorer.depth.min, explorer.depth.max) == (1, 20)
+    assert depth.description == "depth" and z.description == "z"
+    assert (depth.min, depth.max) == (1, 20)
     assert explorer.readout.value == w.depth_readout(5, 1.0)
 
-    explorer.depth.value = 13
+    depth.value = 13
     assert f"at most {0.25**13:.1e} of its size" in explorer.readout.value
-    assert shown[-1].endswith("(marked: n = 13)")
+    assert "(marked: n = 13)" in explorer.head.get_text()
+    assert list(explorer.marker.get_xdata()) == [13, 13]
 
-    explorer.z.value = 2.0
+    z.value = 2.0
     assert f"tanh {act.tanh_derivative(2.0) ** 13:.1e}" in explorer.readout.value
-    assert len(shown) == 3
+    assert np.allclose(explorer.curves["tanh"].get_ydata(),
+                       act.tanh_derivative(2.0) ** np.arange(1, 21))
+    z.value = 0.0  # ReLU's slope is 0: a factor of 0 cannot be drawn on a log scale
+    assert not explorer.curves["relu"].get_visible()
+    assert "ReLU's 0 not drawn" in explorer.head.get_text()
 
 
 @pytest.mark.parametrize("kwargs", [{"depth": 0}, {"depth": 21}, {"z": -1.0}, {"z": 3.5}])

@@ -263,23 +263,34 @@ def test_lesson_gradient_formulas_are_the_gradient_of_the_mse_surface():
 
 # ----------------------------------------------------------------------------- plots
 def test_explorer_figure_shows_the_path_and_the_loss_per_step():
-    fig = gd.plot_explorer(0.05, 20)
-    left, right = fig.axes
+    explorer = gd.gradient_descent_explorer()
+    explorer.set(lr=0.05, steps=20)
     path = gd.bowl_path(0.05, 20)
-    drawn = [line for line in left.get_lines() if line.get_label() == "gradient descent"]
-    assert len(drawn) == 1
-    np.testing.assert_allclose(drawn[0].get_xydata(), path)
-    assert "converging" in left.get_title()
-    assert right.get_yscale() == "log"
-    np.testing.assert_allclose(right.get_lines()[0].get_ydata(), gd.bowl_loss(path))
-    assert left.get_xlabel() and right.get_xlabel() and right.get_ylabel()
+    np.testing.assert_allclose(explorer.path.get_xydata(), path)
+    assert "converging" in explorer.head.get_text()
+    assert explorer.right.get_yscale() == "log"
+    np.testing.assert_allclose(explorer.loss.get_ydata(), gd.bowl_loss(path))
+    assert explorer.right.get_xlabel() and explorer.right.get_ylabel()
 
 
-def test_diverging_path_is_drawn_and_flagged():
-    fig = gd.plot_explorer(0.3, 10)
-    texts = [text.get_text() for text in fig.axes[0].texts]
-    assert any("leaves the picture" in text for text in texts)
-    assert "diverging" in fig.axes[0].get_title()
+def test_diverging_path_stops_where_it_leaves_the_picture():
+    # Issue 11: the clipped zigzags of a diverging run looked like a barcode.
+    explorer = gd.gradient_descent_explorer()
+    explorer.set(lr=0.3, steps=10)
+    path = gd.bowl_path(0.3, 10)
+    drawn = explorer.path.get_xydata()
+    inside = [gd._in_view(point) for point in path]
+    first_out = inside.index(False)
+    np.testing.assert_allclose(drawn, path[: first_out + 1])
+    assert explorer.leaves.get_text() == f"the path leaves the picture at step {first_out}"
+    assert "diverging" in explorer.head.get_text()
+    explorer.set(lr=0.05)
+    assert not explorer.leaves.get_visible()
+
+
+def test_inside_view_keeps_a_path_that_stays_in():
+    path = gd.bowl_path(0.05, 30)
+    np.testing.assert_array_equal(gd.inside_view(path), path)
 
 
 def test_lesson_figures_are_labelled():
@@ -304,30 +315,31 @@ def test_lesson_figures_are_labelled():
 
 
 # ----------------------------------------------------------------------------- the widget
-def test_explorer_updates_readout_and_plot_when_sliders_move(monkeypatch):
-    shown = []
-    monkeypatch.setattr(gd, "_show", shown.append)
+def test_explorer_updates_readout_and_plot_when_sliders_move():
     explorer = gd.GradientDescentExplorer()
-    assert explorer.lr.value == pytest.approx(10**gd.START_LR_EXPONENT)
-    assert explorer.readout.value == gd.explorer_readout(explorer.lr.value, gd.START_STEPS)
+    lr, steps = explorer.controls["lr"], explorer.controls["steps"]
+    assert lr.value == pytest.approx(10**gd.START_LR_EXPONENT)
+    assert explorer.readout.value == gd.explorer_readout(lr.value, gd.START_STEPS)
     assert "nnedu-readout" in explorer.readout._dom_classes
-    explorer.steps.value = 35
-    assert explorer.readout.value == gd.explorer_readout(explorer.lr.value, 35)
-    explorer.lr.value = 10**-0.6
+    steps.value = 35
+    assert explorer.readout.value == gd.explorer_readout(lr.value, 35)
+    lr.value = 10**-0.6
     assert explorer.readout.value.startswith("diverging: loss ")
-    assert len(shown) == 3  # at the start and after each of the two moves
-    np.testing.assert_allclose(shown[-1].axes[0].get_lines()[1].get_xydata(),
-                               gd.bowl_path(10**-0.6, 35))
+    shown_lr = explorer.values()["lr"]  # what the slider shows, 6 decimals
+    assert shown_lr == pytest.approx(10**-0.6, abs=1e-6)
+    np.testing.assert_allclose(explorer.loss.get_ydata(),
+                               gd.bowl_loss(gd.bowl_path(shown_lr, 35)))
 
 
 def test_slider_ranges_match_the_lesson():
     # The lesson says the learning-rate slider goes from 0.001 to 1 on a log scale.
     explorer = gd.GradientDescentExplorer()
-    assert (explorer.lr.min, explorer.lr.max, explorer.lr.base) == (-3.0, 0.0, 10.0)
-    assert 10**explorer.lr.min == pytest.approx(0.001) and 10**explorer.lr.max == 1.0
-    assert explorer.lr.description == "learning rate"
-    assert explorer.steps.description == "steps"
-    assert (explorer.steps.min, explorer.steps.max) == gd.STEPS_RANGE[:2]
+    lr, steps = explorer.controls["lr"], explorer.controls["steps"]
+    assert (lr.min, lr.max, lr.base) == (-3.0, 0.0, 10.0)
+    assert 10**lr.min == pytest.approx(0.001) and 10**lr.max == 1.0
+    assert lr.description == "learning rate"
+    assert steps.description == "steps"
+    assert (steps.min, steps.max) == gd.STEPS_RANGE[:2]
 
 
 def test_explorer_refuses_values_outside_the_sliders():
@@ -337,15 +349,9 @@ def test_explorer_refuses_values_outside_the_sliders():
         gd.gradient_descent_explorer(steps=0)
 
 
-def test_explorer_function_returns_the_box(monkeypatch):
-    import ipywidgets as widgets
-
-    monkeypatch.setattr(gd, "_show", lambda fig: None)
-    box = gd.gradient_descent_explorer()
-    assert isinstance(box, widgets.VBox)
-    readouts = [child for child in box.children if "nnedu-readout" in child._dom_classes]
-    assert len(readouts) == 1
-    assert readouts[0].value.startswith("after 20 steps: loss ")
+def test_explorer_function_starts_with_twenty_steps():
+    explorer = gd.gradient_descent_explorer()
+    assert explorer.readout.value.startswith("after 20 steps: loss ")
 
 
 def test_importing_the_module_loads_neither_matplotlib_nor_ipywidgets():

@@ -212,55 +212,56 @@ def test_plots_draw_into_given_axes():
 
 
 # ----------------------------------------------------------------------------- explorers
-def test_regression_explorer_updates_readout_and_plot(monkeypatch):
-    shown = []
-    monkeypatch.setattr(wl, "_show", shown.append)
+def test_regression_explorer_updates_readout_and_plot():
     explorer = wl.RegressionLossExplorer()
     assert readout_rows(explorer.readout.value)["mse"] == [
         wl.fmt((wl.START_Y_HAT - wl.REGRESSION_TARGET) ** 2),
         wl.fmt(2 * (wl.START_Y_HAT - wl.REGRESSION_TARGET)),
     ]
-    explorer.slider.value = 0.5
+    first = explorer.picture
+    explorer.controls["y_hat"].value = 0.5
     rows = readout_rows(explorer.readout.value)
     assert rows == {"mse": ["0.2500", "-1.0000"], "mae": ["0.5000", "-1.0000"]}
-    assert len(shown) == 2  # drawn at the start and after the move
-    assert _marked_x(shown[-1], "o") == [0.5, 0.5]
+    assert _marked_x(explorer.figure, "o") == [0.5, 0.5]
+    assert explorer.picture != first
     assert "nnedu-readout" in explorer.readout._dom_classes
 
 
-def test_slider_float_noise_is_rounded_away(monkeypatch):
-    monkeypatch.setattr(wl, "_show", lambda fig: None)
+def test_legend_sits_below_the_panels():
+    # Issue 11: the legend covered the target line; now it is under both panels.
+    for explorer in (wl.regression_loss_explorer(), wl.binary_loss_explorer()):
+        (legend,) = explorer.figure.legends
+        explorer.figure.canvas.draw()
+        box = legend.get_window_extent()
+        lowest_panel = min(ax.get_position().y0 for ax in explorer.figure.axes)
+        assert box.y1 < lowest_panel * explorer.figure.bbox.height
+
+
+def test_slider_float_noise_is_rounded_away():
     explorer = wl.RegressionLossExplorer()
-    explorer.slider.value = 1.0000000000000002  # what 0.1-steps can add up to in a browser
+    explorer.controls["y_hat"].value = 1.0000000000000002  # what 0.1-steps add up to
     assert readout_rows(explorer.readout.value)["mae"] == ["0.0000", "0.0000"]
 
 
-def test_binary_explorer_follows_slider_and_target(monkeypatch):
-    shown = []
-    monkeypatch.setattr(wl, "_show", shown.append)
-    explorer = wl.BinaryLossExplorer()
-    box = wl.binary_loss_explorer()
-    assert "nnedu-readout" in box.children[1]._dom_classes
-    explorer.slider.value = 2.0
+def test_binary_explorer_follows_slider_and_target():
+    explorer = wl.binary_loss_explorer()
+    assert "nnedu-readout" in explorer.readout._dom_classes
+    explorer.controls["z"].value = 2.0
     p = float(sigmoid(2.0))
     assert readout_rows(explorer.readout.value)["bce"][0] == f"{-np.log(p):.4f}"
-    explorer.target.value = 0
+    explorer.controls["y"].value = 0
     rows = readout_rows(explorer.readout.value)
     assert rows["bce"][0] == f"{-np.log(1 - p):.4f}"
     assert rows["bce"][2] == f"{p:.4f}"  # p − y with y = 0
-    assert "y = 0" in shown[-1].axes[0].get_title()
-    assert _marked_x(shown[-1], "^") == [2.0, 2.0]
+    assert "y = 0" in explorer.head.get_text()
+    assert _marked_x(explorer.figure, "^") == [2.0, 2.0]
+    z, bce = explorer.curves["bce"][0].get_data()
+    assert np.allclose(bce, wl.binary_curves(z, 0)["bce"][0])
 
 
-def test_explorer_functions_return_the_boxes(monkeypatch):
-    import ipywidgets as widgets
-
-    monkeypatch.setattr(wl, "_show", lambda fig: None)
-    for box in (wl.regression_loss_explorer(), wl.binary_loss_explorer()):
-        assert isinstance(box, widgets.VBox)
-        readouts = [child for child in box.children if "nnedu-readout" in child._dom_classes]
-        assert len(readouts) == 1
-        assert "<table" in readouts[0].value
+def test_explorer_readouts_are_tables():
+    for explorer in (wl.regression_loss_explorer(), wl.binary_loss_explorer()):
+        assert "<table" in explorer.readout.value
 
 
 def test_importing_the_module_loads_neither_matplotlib_nor_ipywidgets():

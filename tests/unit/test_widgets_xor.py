@@ -191,15 +191,35 @@ def test_bad_params_and_points_get_clear_errors():
 
 # ----------------------------------------------------------------------------- plots
 def test_explorer_figure_shows_the_current_weights():
-    fig = xw.draw_explorer_figure({**xw.SOLUTION, "b2": -15.0})
-    titles = [ax.get_title() for ax in fig.axes]
+    explorer = xw.xor_explorer({**xw.SOLUTION, "b2": -15.0})
+    titles = [head.get_text() for head in explorer.heads]
     assert any("20·x1 + 20·x2 − 15" in t for t in titles)
     assert any("20·h1 − 20·h2 − 10" in t for t in titles)
-    assert len(fig.axes) == 5  # four panels and the colour bar
-    legend_labels = [text.get_text() for text in fig.legends[0].get_texts()]
-    assert "wrong" in legend_labels
-    solved = xw.draw_explorer_figure(xw.SOLUTION)
-    assert "wrong" not in [text.get_text() for text in solved.legends[0].get_texts()]
+    assert len(explorer.figure.axes) == 5  # four panels and the colour bar
+    assert len(explorer.crosses[0].get_offsets()) == 4 - xw.count_correct(
+        {**xw.SOLUTION, "b2": -15.0})
+    explorer.reset()
+    assert len(explorer.crosses[0].get_offsets()) == 0
+
+
+def test_explorer_panels_keep_their_text_inside_the_picture():
+    # Issue 11: the right panel touched the edge, and the panel text was 9 px.
+    explorer = xw.xor_explorer()
+    fig = explorer.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for artist in [*fig.axes, *fig.texts, *fig.legends, *explorer.heads]:
+        box = artist.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width - 5, artist
+        assert box.y0 >= 0 and box.y1 <= fig.bbox.height, artist
+    assert min(head.get_fontsize() for head in explorer.heads) >= 10
+
+
+def test_level_lines_follow_the_half_level():
+    xx, yy, points = xw.plane_grid(40)
+    grid = (points[:, 0] + points[:, 1]).reshape(xx.shape)
+    (curve,) = xw._level_lines(xx, yy, grid, 1.0)
+    np.testing.assert_allclose(curve.sum(axis=1), 1.0, atol=1e-9)
 
 
 def test_plot_lines_counts_in_titles():
@@ -237,52 +257,45 @@ def test_widget_starts_solved():
     explorer = xw.XorExplorer()
     assert "XOR solved: 4 of 4 points right" in explorer.readout.value
     assert "nnedu-readout" in explorer.readout._dom_classes
-    assert list(explorer.sliders) == list(xw.PARAM_NAMES)
-    for name, slider in explorer.sliders.items():
+    assert list(explorer.controls) == list(xw.PARAM_NAMES)
+    for name, slider in explorer.controls.items():
         assert slider.description == name
         assert slider.value == xw.SOLUTION[name]
     assert explorer.params == dict(xw.SOLUTION)
-    assert plt.get_fignums() == []  # every redraw closes its figure
-
-
-def test_xor_explorer_returns_the_box():
-    import ipywidgets
-
-    box = xw.xor_explorer()
-    assert isinstance(box, ipywidgets.VBox)
-    assert "nnedu-xor" in box._dom_classes
+    assert plt.get_fignums() == []  # the explorer's figure is not a pyplot figure
 
 
 def test_moving_a_slider_updates_readout_and_table():
     explorer = xw.XorExplorer()
-    explorer.sliders["b2"].value = -15.0  # as a student would, through the slider
+    explorer.controls["b2"].value = -15.0  # as a student would, through the slider
     expected = xw.count_correct({**xw.SOLUTION, "b2": -15.0})
     assert expected == 2
     assert xw.readout_text(expected) in explorer.readout.value
-    assert explorer.table.value.count("✗ wrong") == 4 - expected
-    assert explorer.table.value.count("✓ right") == expected
+    assert explorer.readout.value.count("✗ wrong") == 4 - expected
+    assert explorer.readout.value.count("✓ right") == expected
 
 
-def test_set_params_and_reset_redraw_once(monkeypatch):
-    calls = []
-    real = xw.draw_explorer_figure
+def test_the_points_table_has_a_fixed_width():
+    # Issue 11: the table jumped ~24 px between states; fixed columns keep it still.
+    solved = xw._points_table(*xw.xor_forward(xw.XOR_X, xw.SOLUTION))
+    wrong = xw._points_table(*xw.xor_forward(xw.XOR_X, {**xw.SOLUTION, "b3": 30.0}))
+    for table in (solved, wrong):
+        assert "table-layout: fixed; width: 490px" in table
+    assert solved != wrong
 
-    def counting(params, *args, **kwargs):
-        calls.append(dict(params))
-        return real(params, *args, **kwargs)
 
-    monkeypatch.setattr(xw, "draw_explorer_figure", counting)
+def test_set_and_reset_render_once():
     explorer = xw.XorExplorer()
-    calls.clear()
-    explorer.set_params(w31=0.0, w32=0.0, b3=5.0)  # the output says 1 everywhere
-    assert len(calls) == 1 and calls[0]["b3"] == 5.0
+    renders = []
+    explorer.image.observe(lambda change: renders.append(1), names="value")
+    explorer.set(w31=0.0, w32=0.0, b3=5.0)  # the output says 1 everywhere
+    assert len(renders) == 1
     assert "2 of 4 points right" in explorer.readout.value
-    calls.clear()
     explorer.reset_button.click()
-    assert len(calls) == 1 and calls[0] == dict(xw.SOLUTION)
+    assert len(renders) == 2
     assert "XOR solved: 4 of 4 points right" in explorer.readout.value
-    with pytest.raises(ValueError, match="unknown names"):
-        explorer.set_params(w99=1.0)
+    with pytest.raises(ValueError, match="unknown control"):
+        explorer.set(w99=1.0)
 
 
 def test_widget_can_start_elsewhere():
