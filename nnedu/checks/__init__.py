@@ -8,7 +8,8 @@ In an exercise notebook::
 Each check prints one line per case (✓ or ✗ with expected, got and a hint) and raises
 ``CheckFailed`` (an ``AssertionError``) at the end if a case failed. How to write a new check:
 see :mod:`nnedu.checks.runner`. Each lesson's checks live in their own module and are
-re-exported here, one import block per module.
+re-exported here, one import block per module. ``time_limit`` guards a notebook cell that
+calls the student's functions (see :mod:`nnedu.checks.guard`).
 """
 
 from nnedu.checks.basics import (
@@ -22,6 +23,7 @@ from nnedu.checks.basics import (
     check_tanh_derivative,
     check_weighted_sum,
 )
+from nnedu.checks.guard import TimeLimitExceeded, time_limit
 from nnedu.checks.runner import (
     Case,
     CaseResult,

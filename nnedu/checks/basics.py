@@ -10,6 +10,7 @@ teaching; the tests compare the two.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -158,6 +159,9 @@ def check_weighted_sum(
 # ---------------------------------------------------------------------------------------------
 
 _LARGE = _array([-800.0, -40.0, 0.0, 40.0, 800.0])
+# e^z overflows for z > 709.78: at z = −710 a sigmoid that computes e^(−z) gets 1 / (1 + inf) = 0,
+# while the true value, e^(−710) ≈ 4.5e-309, is still a (subnormal) float64.
+_LARGE_SIGMOID = _array([-800.0, -710.0, -40.0, 0.0, 40.0, 710.0, 800.0])
 
 _SIGMOID_MISTAKES = [
     Mistake(
@@ -184,18 +188,20 @@ def check_sigmoid(fn: Callable, *, verbose: bool = False, timeout: float = DEFAU
     """Check ``fn(z)`` computes sigmoid(z) = 1 / (1 + e^(−z)) element by element."""
     __tracebackhide__ = True
 
-    def case(name: str, z: np.ndarray, hint: str = "") -> Case:
-        return Case(name, args=(z,), reference=_sigmoid, mistakes=_SIGMOID_MISTAKES, hint=hint)
+    def case(name: str, z: np.ndarray, **kwargs: Any) -> Case:
+        return Case(name, args=(z,), reference=_sigmoid, mistakes=_SIGMOID_MISTAKES, **kwargs)
 
     cases = [
         case("z = [0] gives [0.5]", _array([0.0])),
         case("five values from −2 to 2", _array([-2.0, -1.0, 0.0, 1.0, 2.0])),
         case("a batch of shape (3, 4) keeps its shape", _BATCH),
         case(
-            "very large |z| gives 0 or 1, not nan",
-            _LARGE,
-            hint="e^800 does not fit in a float (it overflows); lesson 02 shows a sigmoid that "
-            "never computes e to a large positive power",
+            "very large |z|, from −800 to 800, gives 0 or 1 without overflow",
+            _LARGE_SIGMOID,
+            stable=True,
+            hint="e^710 does not fit in a float64: np.exp overflows to inf (numpy warns), and "
+            "1 / (1 + inf) gives 0 instead of σ(−710) ≈ 4.5e-309. Lesson 02's sigmoid only "
+            "computes e^(−|z|) ≤ 1: 1 / (1 + e^(−z)) for z ≥ 0, e^z / (1 + e^z) for z < 0",
         ),
     ]
     run_checks("sigmoid", fn, cases, verbose=verbose, timeout=timeout)
@@ -488,8 +494,8 @@ def check_softmax(fn: Callable, *, verbose: bool = False, timeout: float = DEFAU
     """
     __tracebackhide__ = True
 
-    def case(name: str, z: np.ndarray, hint: str = "") -> Case:
-        return Case(name, args=(z,), reference=_softmax, mistakes=_SOFTMAX_MISTAKES, hint=hint)
+    def case(name: str, z: np.ndarray, **kwargs: Any) -> Case:
+        return Case(name, args=(z,), reference=_softmax, mistakes=_SOFTMAX_MISTAKES, **kwargs)
 
     cases = [
         case("one sample [1, 2, 3]", _array([1.0, 2.0, 3.0])),
@@ -502,11 +508,13 @@ def check_softmax(fn: Callable, *, verbose: bool = False, timeout: float = DEFAU
         case(
             "large scores [1000, 1001, 1002] give probabilities, not nan",
             _array([1000.0, 1001.0, 1002.0]),
+            stable=True,
             hint="subtract the largest score of each row before np.exp",
         ),
         case(
             "a batch with rows of very different size",
             _array([[1000.0, 1001.0, 1002.0], [-3.0, 0.0, 3.0]]),
+            stable=True,
             hint="subtract each row's own maximum: np.max(z, axis=-1, keepdims=True)",
         ),
     ]

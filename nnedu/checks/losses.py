@@ -245,7 +245,7 @@ def check_binary_cross_entropy(
              _array([[0.0], [1.0]])),
         case("two labels per sample, shape (3, 2)", _P_32, _Y_32),
         case("p exactly 0 or 1: finite, about 27.6 per confident mistake", _P_SURE, _Y_SURE,
-             rtol=1e-4, hint=_CLIP_HINT),
+             rtol=1e-4, stable=True, hint=_CLIP_HINT),
     ]
     run_checks("binary_cross_entropy", fn, cases, verbose=verbose, timeout=timeout)
 
@@ -290,7 +290,7 @@ def check_binary_cross_entropy_gradient(
         case("p = y gives 0", _array([[0.3], [0.8]]), _array([[0.3], [0.8]])),
         case("two labels per sample, shape (3, 2)", _P_32, _Y_32),
         case("p exactly 0 or 1: finite, about ±1e12 / N for a confident mistake", _P_SURE,
-             _Y_SURE, rtol=1e-4, hint=_CLIP_HINT),
+             _Y_SURE, rtol=1e-4, stable=True, hint=_CLIP_HINT),
     ]
     run_checks("binary_cross_entropy_gradient", fn, cases, verbose=verbose, timeout=timeout)
 
@@ -363,7 +363,7 @@ def check_categorical_cross_entropy(
         case("a sure and right answer costs 0", _array([[0.0, 1.0, 0.0]]),
              _array([[0.0, 1.0, 0.0]]), hint=_CLIP_HINT.replace("[EPS, 1 − EPS]", "[EPS, 1]")),
         case("probabilities of exactly 0: finite, not nan", _P_ZEROS, _Y_ZEROS, rtol=1e-4,
-             hint=_CLIP_HINT.replace("[EPS, 1 − EPS]", "[EPS, 1]")),
+             stable=True, hint=_CLIP_HINT.replace("[EPS, 1 − EPS]", "[EPS, 1]")),
     ]
     run_checks("categorical_cross_entropy", fn, cases, verbose=verbose, timeout=timeout)
 
@@ -438,7 +438,8 @@ def check_softmax_cross_entropy_gradient(
         case("equal logits: P = 1/K", np.zeros((2, 4)), _one_hot([3, 0], 4)),
         case("very large logits, ±1000: no nan",
              _array([[1000.0, 0.0, -1000.0], [5.0, 1000.0, 0.0]]), _one_hot([2, 1], 3),
+             stable=True,
              hint="subtract each row's maximum before np.exp (or use the softmax of the setup "
-             "cell)"),
+                  "cell)"),
     ]
     run_checks("softmax_cross_entropy_gradient", fn, cases, verbose=verbose, timeout=timeout)

@@ -38,14 +38,17 @@ What the runner guarantees, whatever the student's code does:
 
 - It never crashes and never hangs. Exceptions are reported as one line (type and message;
   the traceback only with ``verbose=True``). ``NotImplementedError`` means "not written yet".
-- Each call has a time limit (``timeout`` seconds, 2 by default). On Unix, in the main thread
-  (which is where a Jupyter kernel runs a cell), the limit is a ``SIGALRM`` timer: the loop
-  really stops. Elsewhere (Windows, or another thread, or when some other tool already uses
-  ``SIGALRM``) the call runs in a daemon thread that is abandoned after ``timeout`` seconds.
-  A Python thread cannot be killed; the runner asks it to stop by raising an exception in it,
-  which ends pure-Python loops but not a long call inside numpy. In every case the check
-  itself returns.
+- Each call has a time limit (``timeout`` seconds, 2 by default; time spent importing modules
+  does not count). How it is enforced, in a kernel and elsewhere: see :mod:`nnedu.checks.guard`.
+  In every case the check itself returns.
 - The student's function gets copies of the inputs; changing them in place is a failure.
+- A case marked ``stable=True`` (sigmoid, softmax, cross-entropy: the lessons teach forms that
+  never overflow) fails when numpy warns about overflow, division by zero or an invalid value,
+  even if the values come out right — unless every value is right to the last digits (rtol,
+  no atol), which shows the warning came from numbers the code then threw away (``np.where``
+  computes both branches) and not from the answer (see ``_run_case``).
+- When no single known mistake explains every wrong case, the mistakes that each explain at
+  least two of them are shown on the cases they explain (see :func:`_add_mistake_hints`).
 - Everything is printed to stdout. Warnings (numpy overflow and the like) and anything the
   student's code writes to stderr become part of the printed lines: nbgrader scores any
   stderr output in a test cell as a failure.
@@ -63,9 +66,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import inspect
-import signal
 import sys
-import threading
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -73,6 +74,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from nnedu.checks.guard import call_with_time_limit
 
 DEFAULT_TIMEOUT = 2.0  # seconds per case
 
@@ -113,7 +116,9 @@ class Case:
     called with the same arguments). Numbers and arrays are compared with
     ``np.allclose(got, expected, rtol=rtol, atol=atol)`` after checking type and shape; a tuple
     is compared element by element. ``hint`` is printed when the case fails and no known mistake
-    matched, and as advice when the case passes but the code raised a warning.
+    matched, and as advice when the case passes but the code raised a warning. With
+    ``stable=True`` a numpy overflow, divide-by-zero or invalid-value warning fails the case (with
+    ``hint``) unless every value is right to ``rtol`` with no ``atol``.
     """
 
     name: str
@@ -125,6 +130,7 @@ class Case:
     rtol: float = 1e-6
     mistakes: Sequence[Mistake] = field(default_factory=list)
     hint: str = ""
+    stable: bool = False  # a numpy overflow/divide/invalid warning fails the case (see above)
 
     def __post_init__(self) -> None:
         if not isinstance(self.args, tuple):
@@ -163,6 +169,8 @@ class CheckResult:
 
     title: str
     cases: list[CaseResult]
+    #: the hints come from the closest known mistakes: no single one explains every wrong case
+    closest_mistakes: bool = False
 
     @property
     def n_passed(self) -> int:
@@ -201,13 +209,6 @@ class NotWrittenYet(CheckFailed, NotImplementedError):
     """
 
 
-class _TimeLimit(BaseException):
-    """Raised inside the student's code when the time limit is reached.
-
-    A BaseException, so that ``except Exception:`` in the student's code does not swallow it.
-    """
-
-
 # ---------------------------------------------------------------------------------------------
 # Running a check
 # ---------------------------------------------------------------------------------------------
@@ -243,8 +244,8 @@ def run_checks(
                 results.append(CaseResult(case.name, "not run", "not run (see the time-out above)"))
             else:
                 results.append(_run_case(student_fn, case, timeout, verbose))
-        _add_mistake_hints(cases, results)
-        result = CheckResult(title, results)
+        closest = _add_mistake_hints(cases, results)
+        result = CheckResult(title, results, closest)
         _print_report(result, verbose)
     if raise_on_failure and not result.all_passed:
         # What went wrong is printed above this message, one line per check.
@@ -260,21 +261,11 @@ def _failure(result: CheckResult) -> CheckFailed:
     return CheckFailed(message + " — see the lines above", result)
 
 
-@dataclass
-class _Outcome:
-    """What came back from one call of the student's function."""
-
-    value: Any = None
-    error: BaseException | None = None
-    timed_out: bool = False
-    warnings: list[str] = field(default_factory=list)
-
-
 def _run_case(student_fn: Callable, case: Case, timeout: float, verbose: bool) -> CaseResult:
     __tracebackhide__ = True
     expected = case.expected if case.reference is None else _quiet_call(case.reference, case)
     args, kwargs = copy.deepcopy((case.args, case.kwargs))
-    outcome = _call(student_fn, args, kwargs, timeout)
+    outcome = call_with_time_limit(student_fn, args, kwargs, timeout)
     note = "; ".join(outcome.warnings)
 
     if outcome.timed_out:
@@ -308,6 +299,16 @@ def _run_case(student_fn: Callable, case: Case, timeout: float, verbose: bool) -
             message += f", and {problem}"
         hint = "leave the inputs alone: build a new array (z = z * 2, not z *= 2 or z[...] = ...)"
         return CaseResult(case.name, "wrong", message, hint, note, expected=expected, got=got)
+    if problem is None and case.stable and outcome.float_trouble:
+        if _compare(expected, got, case.rtol, 0.0) is None:
+            note += "; from values your code then threw away (np.where computes both branches): "
+            note += "the answer is right"
+            return CaseResult(case.name, "passed", "", "", note, expected=expected, got=got)
+        message = "numpy warned while computing it, and " + _first_value_off(
+            expected, got, case.rtol
+        )
+        return CaseResult(case.name, "wrong", message, case.hint, note, expected=expected,
+                          got=got)
     if problem is None:
         hint = case.hint if note else ""  # advice about the warning
         return CaseResult(case.name, "passed", "", hint, note, expected=expected, got=got)
@@ -322,13 +323,18 @@ def _quiet_call(fn: Callable, case: Case) -> Any:
         return fn(*args, **kwargs)
 
 
-def _add_mistake_hints(cases: Sequence[Case], results: list[CaseResult]) -> None:
+def _add_mistake_hints(cases: Sequence[Case], results: list[CaseResult]) -> bool:
     """Give the wrong cases the hint of a known mistake that explains the student's answers.
 
     A mistake explains the answers when the student's output equals the mistake's output in
     every case that returned something, and differs from the right answer in at least one.
     Matching a single case is not enough: on z = 0 many wrong formulas give the right number,
     and many give the same wrong one.
+
+    Two mistakes at once (a loss averaged over the classes *and* not clipped) match no single
+    mistake everywhere. Then the closest ones are used: a mistake that explains at least two
+    wrong cases, and gives no wrong answer where the student's was right, puts its hint on the
+    cases it explains (most cases first). Returns True when hints were given this way.
 
     Cases that no mistake explains get the case's own hint, which is about the edge case the
     case tests, when another case passed and the output has the right shape: if nothing works
@@ -338,128 +344,63 @@ def _add_mistake_hints(cases: Sequence[Case], results: list[CaseResult]) -> None
         (c, r) for c, r in zip(cases, results, strict=True) if r.status in ("passed", "wrong")
     ]
     mistakes = list({id(m): m for case, _ in answered for m in case.mistakes}.values())
-    for mistake in mistakes:
-        explained = _explained_by(mistake, answered)
+    matches = [(mistake, *_explained_by(mistake, answered)) for mistake in mistakes]
+    complete = [(m, explained) for m, explained, partial in matches if explained and not partial]
+    for mistake, explained in complete:
         for result in explained:
             result.hint = result.hint or mistake.hint
-    if not any(result.passed for result in results):
-        return
-    for case, result in answered:
-        wrong_values = result.status == "wrong" and _same_shape(result.got, result.expected)
-        if wrong_values and not result.hint:
-            result.hint = case.hint
+    closest = not complete and _add_closest_mistakes(matches)
+    if any(result.passed for result in results):
+        for case, result in answered:
+            wrong_values = result.status == "wrong" and _same_shape(result.got, result.expected)
+            if wrong_values and not result.hint:
+                result.hint = case.hint
+    return closest
 
 
-def _explained_by(mistake: Mistake, answered: list[tuple[Case, CaseResult]]) -> list[CaseResult]:
-    """The wrong results that ``mistake`` explains; [] if it disagrees with any answer."""
+def _add_closest_mistakes(matches: list[tuple[Mistake, list[CaseResult], bool]]) -> bool:
+    """Hints from mistakes that each explain two or more of the wrong cases (see above)."""
+    candidates = sorted(
+        ((m, explained) for m, explained, blames_a_right_answer in matches
+         if len(explained) >= 2 and blames_a_right_answer is not None),
+        key=lambda pair: -len(pair[1]),
+    )
+    given = False
+    for mistake, explained in candidates:
+        still_open = [result for result in explained if not result.hint]
+        if len(still_open) >= 2:
+            for result in still_open:
+                result.hint = mistake.hint
+            given = True
+    return given
+
+
+def _explained_by(
+    mistake: Mistake, answered: list[tuple[Case, CaseResult]]
+) -> tuple[list[CaseResult], bool | None]:
+    """The wrong results that ``mistake`` explains, and whether it disagrees with some answer.
+
+    The second value is False when the mistake agrees with every answer, True when it disagrees
+    with some wrong answer only, None when it would have been wrong where the student was right
+    (then the student does not make this mistake).
+    """
     explained = []
+    disagrees = False
     for case, result in answered:
         if mistake not in case.mistakes:
             continue
         try:
             wrong = _quiet_call(mistake.func, case)
+            mistake_is_right = _compare(result.expected, wrong, case.rtol, case.atol) is None
             if _compare(wrong, result.got, case.rtol, case.atol) is not None:
-                return []
-            if not result.passed and _compare(result.expected, wrong, case.rtol, case.atol):
+                if result.passed and not mistake_is_right:
+                    return [], None
+                disagrees = True
+            elif not result.passed and not mistake_is_right:
                 explained.append(result)
         except Exception:  # a mistake that cannot run on this case tells nothing about it
             continue
-    return explained
-
-
-# ---------------------------------------------------------------------------------------------
-# Calling the student's function with a time limit
-# ---------------------------------------------------------------------------------------------
-
-
-def _call(fn: Callable, args: tuple, kwargs: dict, timeout: float) -> _Outcome:
-    """Call ``fn(*args, **kwargs)`` with a time limit; record warnings instead of showing them."""
-    __tracebackhide__ = True
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if _alarm_available():
-            outcome = _call_with_alarm(fn, args, kwargs, timeout)
-        else:
-            outcome = _call_in_thread(fn, args, kwargs, timeout)
-    for warning in caught:
-        if issubclass(warning.category, RuntimeWarning):
-            text = f'numpy warned "{warning.message}"'
-        else:
-            text = f'{warning.category.__name__}: "{warning.message}"'
-        if text not in outcome.warnings:
-            outcome.warnings.append(text)
-    return outcome
-
-
-def _alarm_available() -> bool:
-    """SIGALRM can be used: Unix, main thread, and no one else is using the timer."""
-    if not hasattr(signal, "setitimer"):
-        return False
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    handler_is_free = signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN)
-    timer_is_free = signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    return handler_is_free and timer_is_free
-
-
-def _call_with_alarm(fn: Callable, args: tuple, kwargs: dict, timeout: float) -> _Outcome:
-    """Stop the call after ``timeout`` seconds with a SIGALRM timer (main thread, Unix)."""
-    armed = True
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        if armed:
-            raise _TimeLimit
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    try:
-        # The timer repeats every 0.05 s in case the student's code swallows the first one.
-        signal.setitimer(signal.ITIMER_REAL, timeout, 0.05)
-        try:
-            value = fn(*args, **kwargs)
-        finally:
-            armed = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        return _Outcome(value=value)
-    except _TimeLimit:
-        return _Outcome(timed_out=True)
-    except (Exception, SystemExit) as error:
-        return _Outcome(error=error)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _call_in_thread(fn: Callable, args: tuple, kwargs: dict, timeout: float) -> _Outcome:
-    """Run the call in a daemon thread and stop waiting after ``timeout`` seconds."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn(*args, **kwargs)
-        except BaseException as error:  # the thread must not print a traceback to stderr
-            box["error"] = error
-
-    thread = threading.Thread(target=target, name="nnedu-check", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        _ask_thread_to_stop(thread)
-        return _Outcome(timed_out=True)
-    if isinstance(box.get("error"), _TimeLimit):
-        return _Outcome(timed_out=True)
-    return _Outcome(value=box.get("value"), error=box.get("error"))
-
-
-def _ask_thread_to_stop(thread: threading.Thread) -> None:
-    """Raise _TimeLimit inside a running thread (CPython only; ends pure-Python loops)."""
-    try:
-        import ctypes
-
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(thread.ident), ctypes.py_object(_TimeLimit)
-        )
-    except Exception:  # not CPython: the thread keeps running in the background
-        pass
+    return explained, disagrees
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,6 +454,22 @@ def _compare(expected: Any, got: Any, rtol: float, atol: float, full: bool = Fal
     return message
 
 
+def _first_value_off(expected: Any, got: Any, rtol: float) -> str:
+    """Where ``got`` differs from ``expected`` in relative terms (tiny values included)."""
+    try:
+        want = np.asarray(expected, dtype=float)
+        have = np.asarray(got, dtype=float).reshape(want.shape)
+        off = ~np.isclose(have, want, rtol=rtol, atol=0.0, equal_nan=True)
+        index = tuple(int(i) for i in np.argwhere(off)[0])
+    except Exception:  # a tuple of arrays and the like: the general description will do
+        return str(_compare(expected, got, rtol, 0.0))
+    where = f" at index {index[0] if len(index) == 1 else index}" if index else ""
+    return (
+        f"the value{where} is {_format_number(have[index])} instead of "
+        f"{_format_number(want[index])}: it went through an inf or nan"
+    )
+
+
 def _same_shape(got: Any, expected: Any) -> bool:
     try:
         return got is not None and np.shape(got) == np.shape(expected)
@@ -523,7 +480,7 @@ def _same_shape(got: Any, expected: Any) -> bool:
 def _format_number(x: Any) -> str:
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
-    return f"{float(x):.4g}"
+    return f"{float(x) + 0.0:.4g}"  # + 0.0: no "-0"
 
 
 def _format(value: Any, full: bool = False) -> str:
@@ -675,6 +632,11 @@ def _print_report(result: CheckResult, verbose: bool) -> None:
             shown_hints.add(case.hint)
             if case.details:
                 print("      " + case.details.rstrip().replace("\n", "\n      "))
+    if result.closest_mistakes:
+        print(
+            "  No single known mistake explains every ✗ line; each hint above explains the "
+            "lines it is on (two mistakes at once?)."
+        )
     if result.all_passed:
         print(f"{result.n_passed}/{result.n_total} checks passed — well done.")
     else:

@@ -42,22 +42,26 @@ BAD_CODE_IDS = ["raises", "returns-none", "wrong-shape", "loops-forever"]
 
 
 # --------------------------------------------------------------------------- shared parametrisation
-def right_cases(right: dict):
+def right_cases(right: dict) -> list:
     """pytest params (check name, right answer) from {check name: [functions]}."""
     import pytest
 
-    for name in sorted(right):
-        for i, fn in enumerate(right[name]):
-            yield pytest.param(name, fn, id=f"{name}-{i}")
+    return [
+        pytest.param(name, fn, id=f"{name}-{i}")
+        for name in sorted(right)
+        for i, fn in enumerate(right[name])
+    ]
 
 
-def wrong_cases(wrong: dict):
+def wrong_cases(wrong: dict) -> list:
     """pytest params (check name, wrong answer, hint) from {check name: [(function, hint)]}."""
     import pytest
 
-    for name in sorted(wrong):
-        for i, (fn, hint) in enumerate(wrong[name]):
-            yield pytest.param(name, fn, hint, id=f"{name}-{i}")
+    return [
+        pytest.param(name, fn, hint, id=f"{name}-{i}")
+        for name in sorted(wrong)
+        for i, (fn, hint) in enumerate(wrong[name])
+    ]
 
 
 def assert_fails_with_hint(check, student_fn, hint: str, capfd) -> None:

@@ -38,6 +38,15 @@ def _stable_sigmoid_with_masks(z):
     return out
 
 
+def _sigmoid_two_branches_as_in_lesson_02(z):
+    return np.where(z >= 0, 1.0 / (1.0 + np.exp(-z)), np.exp(z) / (1.0 + np.exp(z)))
+
+
+def _sigmoid_two_branches_quiet(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 def _softmax_log_sum_exp(z):
     shifted = z - z.max(axis=-1)[..., None]
     return np.exp(shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True)))
@@ -81,7 +90,8 @@ RIGHT = {
         lambda x, w, b: w @ x.T + b,
     ],
     "check_sigmoid": [
-        lambda z: 1.0 / (1.0 + np.exp(-z)),  # overflows for z = -800, but the values are right
+        _sigmoid_two_branches_as_in_lesson_02,  # warns in the branch np.where throws away
+        _sigmoid_two_branches_quiet,
         lambda z: np.exp(-np.logaddexp(0.0, -z)),
         lambda z: 0.5 * (1.0 + np.tanh(z / 2.0)),
         _stable_sigmoid_with_masks,
@@ -143,6 +153,8 @@ WRONG = {
         (lambda z: 1.0 / (1.0 - np.exp(-z)), "the denominator is 1 + e^(−z)"),
         (np.tanh, "that is tanh"),
         (lambda z: np.exp(z) / (1.0 + np.exp(z)), "inf / inf is nan"),
+        # right values to 1e-8, but through inf: σ(−710) comes out 0 with an overflow warning
+        (lambda z: 1.0 / (1.0 + np.exp(-z)), "e^710 does not fit in a float64"),
     ],
     "check_sigmoid_derivative": [
         (lambda z: z * (1.0 - z), "needs the activation a = sigmoid(z), not z"),
@@ -233,12 +245,34 @@ def test_two_mistakes_at_once_still_get_the_edge_case_hints():
     assert "subtract the largest score of each row before np.exp" in hints
 
 
-def test_a_naive_sigmoid_passes_with_a_note_about_overflow(capfd):
-    checks.check_sigmoid(lambda z: 1.0 / (1.0 + np.exp(-z)))
+def test_a_naive_sigmoid_fails_where_it_overflows(capfd):
+    with pytest.raises(CheckFailed) as info:
+        checks.check_sigmoid(lambda z: 1.0 / (1.0 + np.exp(-z)))
+    assert [case.status for case in info.value.result.cases] == ["passed"] * 3 + ["wrong"]
     out = capfd.readouterr().out
-    assert '✓ very large |z| gives 0 or 1, not nan — note: numpy warned "overflow' in out
+    assert "the value at index 1 is 0 instead of 4.476e-309" in out
+    assert '(numpy warned "overflow encountered in exp")' in out
 
 
+@pytest.mark.parametrize(
+    "student_fn", [_sigmoid_two_branches_as_in_lesson_02, _sigmoid_two_branches_quiet]
+)
+def test_a_stable_two_branch_sigmoid_gets_no_overflow_advice(student_fn, capfd):
+    checks.check_sigmoid(student_fn)
+    out = capfd.readouterr().out
+    assert "hint" not in out and "✗" not in out
+    if "numpy warned" in out:  # only from the branch np.where throws away
+        assert "from values your code then threw away" in out
+
+
+def test_a_stable_softmax_with_an_unused_overflow_passes_but_a_naive_one_does_not(capfd):
+    def shifted_but_also_computes_the_naive_one(z):
+        np.exp(z)  # overflows, result unused: nothing wrong with the answer
+        e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+        return e / np.sum(e, axis=-1, keepdims=True)
+
+    checks.check_softmax(shifted_but_also_computes_the_naive_one)
+    assert "from values your code then threw away" in capfd.readouterr().out
 
 
 @pytest.mark.parametrize("name", CHECK_NAMES)

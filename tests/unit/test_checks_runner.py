@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnedu.checks import runner
+from nnedu.checks import guard, runner
 from nnedu.checks.runner import (
     Case,
     CheckFailed,
@@ -251,6 +251,73 @@ def test_the_case_hint_is_shown_for_wrong_values_once_something_works():
     assert result.cases[1].hint == ""
 
 
+def test_two_mistakes_at_once_get_the_closest_hints_each_on_the_cases_it_explains(capfd):
+    # The student adds one on small inputs and caps large ones: no single mistake explains all.
+    mistakes = [Mistake(lambda x: x + 1.0, "you added one"),
+                Mistake(lambda x: np.minimum(2.0 * x, 10.0), "you capped at 10")]
+    case_list = [Case(name, args=(np.array([x]),), reference=double, mistakes=mistakes)
+                 for name, x in [("a", 2.0), ("b", 3.0), ("c", 50.0), ("d", 60.0)]]
+
+    def both(x):
+        return np.where(x > 10, 10.0, x + 1.0)
+
+    result, _ = failing(both, case_list)
+    assert [case.hint for case in result.cases] == ["you added one"] * 2 + ["you capped at 10"] * 2
+    assert result.closest_mistakes
+    assert "No single known mistake explains every ✗ line" in stdout(capfd)
+
+
+def test_a_closest_mistake_needs_two_cases_and_no_blame_on_a_right_answer():
+    mistakes = [Mistake(lambda x: x + 1.0, "you added one")]
+    case_list = [Case(name, args=(np.array([x]),), reference=double, mistakes=mistakes)
+                 for name, x in [("a", 2.0), ("b", 3.0), ("c", 50.0), ("d", 60.0)]]
+    # matches "add one" on one case only: no hint
+    result, _ = failing(lambda x: np.where(x == 2.0, 3.0, -x), case_list)
+    assert [case.hint for case in result.cases] == [""] * 4
+    assert not result.closest_mistakes
+    # matches on two cases but is right where the mistake would be wrong: not this mistake
+    result, _ = failing(lambda x: np.where(x < 10, x + 1.0, 2.0 * x), case_list)
+    assert [case.status for case in result.cases] == ["wrong", "wrong", "passed", "passed"]
+    assert "you added one" not in [case.hint for case in result.cases]
+
+
+def test_a_stable_case_fails_on_an_overflow_that_reaches_the_answer(capfd):
+    z = np.array([-710.0, 0.0, 710.0])
+
+    def naive(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def branches(z):
+        return np.where(z >= 0, 1.0 / (1.0 + np.exp(-z)), np.exp(z) / (1.0 + np.exp(z)))
+
+    def stable_case(**extra):
+        return [Case("large", args=(z,), reference=lambda z: np.exp(-np.logaddexp(0.0, -z)),
+                     hint="use e^(−|z|)", **extra)]
+
+    result, _ = failing(naive, stable_case(stable=True))
+    assert result.cases[0].hint == "use e^(−|z|)"
+    assert "the value at index 0 is 0 instead of 4.476e-309" in result.cases[0].message
+    # without stable=True the same answer passes with a note (and the case hint as advice)
+    assert run_checks("sigmoid", naive, stable_case()).all_passed
+    # the warning came from a branch np.where threw away: right to the last digits, no advice
+    passed = run_checks("sigmoid", branches, stable_case(stable=True))
+    assert passed.all_passed and passed.cases[0].hint == ""
+    assert "threw away" in passed.cases[0].note
+    stdout(capfd)
+
+
+def test_a_stable_case_sees_warnings_that_np_seterr_switched_off():
+    previous = np.seterr(all="ignore")
+    try:
+        result = run_checks("sigmoid", lambda z: 1.0 / (1.0 + np.exp(-z)),
+                            [Case("large", args=(np.array([-710.0]),),
+                                  reference=lambda z: np.exp(-np.logaddexp(0.0, -z)),
+                                  stable=True)], raise_on_failure=False)
+    finally:
+        np.seterr(**previous)
+    assert result.cases[0].status == "wrong"
+
+
 # ------------------------------------------------------------------------------ errors
 
 
@@ -454,7 +521,7 @@ def test_an_endless_loop_is_stopped_and_later_cases_are_skipped(student_fn, capf
 
 
 def test_the_alarm_is_used_in_the_main_thread_when_it_is_free():
-    assert runner._alarm_available()
+    assert guard._alarm_available()
 
 
 def test_a_foreign_alarm_handler_is_left_alone():
@@ -465,7 +532,7 @@ def test_a_foreign_alarm_handler_is_left_alone():
 
     previous = signal.signal(signal.SIGALRM, someone_elses_handler)
     try:
-        assert not runner._alarm_available()
+        assert not guard._alarm_available()
         result, _ = failing(endless, timeout=0.2)  # falls back to a thread
         assert result.cases[0].status == "timeout"
         assert signal.getsignal(signal.SIGALRM) is someone_elses_handler
@@ -476,7 +543,7 @@ def test_a_foreign_alarm_handler_is_left_alone():
 
 
 def test_the_thread_fallback_stops_an_endless_loop(monkeypatch):
-    monkeypatch.setattr(runner, "_alarm_available", lambda: False)
+    monkeypatch.setattr(guard, "_alarm_available", lambda: False)
     result, _ = failing(endless, timeout=0.2)
     assert result.cases[0].status == "timeout"
     # the abandoned thread was asked to stop and does so
@@ -484,7 +551,7 @@ def test_the_thread_fallback_stops_an_endless_loop(monkeypatch):
 
 
 def test_the_thread_fallback_reports_results_errors_and_warnings(monkeypatch):
-    monkeypatch.setattr(runner, "_alarm_available", lambda: False)
+    monkeypatch.setattr(guard, "_alarm_available", lambda: False)
     assert run_checks("double", double, cases()).all_passed
     result, _ = failing(lambda x: 1 / 0)
     assert result.cases[0].message == "raised ZeroDivisionError: division by zero"
@@ -549,6 +616,7 @@ def test_in_a_jupyter_kernel_the_time_limit_works_and_nothing_reaches_stderr(cap
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "import numpy as np\n"
         "from nnedu.checks import check_sigmoid\n"
+        "from nnedu.checks import time_limit\n"
         "def naive(z):\n"
         "    return 1 / (1 + np.exp(-z))\n"
         "def endless(z):\n"
@@ -559,6 +627,7 @@ def test_in_a_jupyter_kernel_the_time_limit_works_and_nothing_reaches_stderr(cap
         nbformat.v4.new_code_cell(source),
         nbformat.v4.new_code_cell("check_sigmoid(naive)"),
         nbformat.v4.new_code_cell("check_sigmoid(endless, timeout=0.5)"),
+        nbformat.v4.new_code_cell("with time_limit(0.5):\n    print(endless(0.0))"),
     ])
     from nnedu.course.execute import KERNEL_NAME, _current_env_kernel_manager
 
@@ -571,12 +640,14 @@ def test_in_a_jupyter_kernel_the_time_limit_works_and_nothing_reaches_stderr(cap
     )
     client.execute()
     capfd.readouterr()  # the kernel process's own start-up messages; cell output is checked below
-    passed, looped = notebook.cells[1].outputs, notebook.cells[2].outputs
+    naive, looped = notebook.cells[1].outputs, notebook.cells[2].outputs
 
-    assert [output.output_type for output in passed] == ["stream"]
-    assert passed[0].name == "stdout"
-    assert "4/4 checks passed" in passed[0].text
-    assert 'numpy warned "overflow encountered in exp"' in passed[0].text
+    # the naive sigmoid overflows on the check's inputs: it fails that case, on stdout only
+    assert [output.output_type for output in naive] == ["stream", "error"]
+    assert naive[0].name == "stdout"
+    assert "3/4 checks passed" in naive[0].text
+    assert 'numpy warned "overflow encountered in exp"' in naive[0].text
+    assert naive[1].ename == "CheckFailed"
 
     streams = [output for output in looped if output.output_type == "stream"]
     errors = [output for output in looped if output.output_type == "error"]
@@ -584,3 +655,9 @@ def test_in_a_jupyter_kernel_the_time_limit_works_and_nothing_reaches_stderr(cap
     assert "did not finish within 0.5 s" in streams[0].text
     assert [error.ename for error in errors] == ["CheckFailed"]
     assert errors[0].evalue == "4 of 4 checks for sigmoid failed — see the lines above"
+
+    # a demo cell guarded by time_limit stops too, and names the function that was running
+    demo = notebook.cells[3].outputs
+    assert [output.output_type for output in demo] == ["error"]
+    assert demo[0].ename == "TimeLimitExceeded"
+    assert demo[0].evalue.startswith("this cell stopped after 0.5 s: endless() was still running")
