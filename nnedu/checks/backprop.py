@@ -155,7 +155,12 @@ def _step_with(x1: float, x2: float, y: float, w: Mapping[str, float],
     dL_dz3, dL_da1, dL_da2 = out["dL_dz3"], out["dL_da1"], out["dL_da2"]
 
     # backward: the hidden units
-    gate1, gate2 = (1.0, 1.0) if "no_gate" in on else (float(z1 > 0), float(z2 > 0))
+    if "no_gate" in on:
+        gate1, gate2 = 1.0, 1.0
+    elif "activation_as_gate" in on:  # multiplied by a = ReLU(z) instead of [z > 0]
+        gate1, gate2 = a1, a2
+    else:
+        gate1, gate2 = float(z1 > 0), float(z2 > 0)
     dL_dz1, dL_dz2 = dL_da1 * gate1, dL_da2 * gate2
     first, second = (x2, x1) if "gradient_inputs_swapped" in on else (x1, x2)
     grads = {
@@ -344,6 +349,9 @@ _BACKWARD_MISTAKES += [
     Mistake(_backward_mistake("no_gate"),
             "the ReLU gate is missing: dL/dz2 = dL/da2 · [z2 > 0]. A unit that was off (z ≤ 0) "
             "passes no gradient, so its weights and bias get exactly 0"),
+    Mistake(_backward_mistake("activation_as_gate"),
+            "ReLU's slope is the gate [z > 0], 1 or 0: dL/dz1 = dL/da1 · [z1 > 0]. You "
+            "multiplied by the activation a1 = ReLU(z1) itself"),
     Mistake(_backward_mistake("gradient_inputs_swapped"),
             "dL/dw_ij = dL/dz_i · x_j: w11 multiplies x1, so dL/dw11 = dL/dz1 · x1 and "
             "dL/dw12 = dL/dz1 · x2"),

@@ -277,7 +277,8 @@ def check_linear_mse_gradient(
 # ---------------------------------------------------------------------------------------------
 
 
-def _epoch_mistake(batches=None, gradient=None, lr_sign=1.0, shuffle=True, separate=False):
+def _epoch_mistake(batches=None, gradient=None, lr_sign=1.0, shuffle=True, separate=False,
+                   x_only=False, accumulate=False):
     """A wrong epoch: different batches, a different gradient, a + instead of a −, …"""
 
     def epoch(X, y, w, b, lr, batch_size, seed):
@@ -288,11 +289,17 @@ def _epoch_mistake(batches=None, gradient=None, lr_sign=1.0, shuffle=True, separ
             order = np.arange(m)
         else:
             order = rng.permutation(m) if shuffle else np.arange(m)
+        if x_only:  # X shuffled, y left in its order
+            X, order = X[order], np.arange(m)
         starts = batches(m, batch_size) if batches else range(0, m, batch_size)
+        dw_sum, db_sum = 0.0, 0.0  # only used with accumulate: summed, never reset
         for start in starts:
             batch = order[start:start + batch_size]
             grad = gradient or (lambda Xb, yb, w, b, B: _linear_mse_gradient(Xb, yb, w, b))
             dw, db = grad(X[batch], y[batch], w, b, batch_size)
+            if accumulate:
+                dw_sum, db_sum = dw_sum + dw, db_sum + db
+                dw, db = dw_sum, db_sum
             w, b = w - lr_sign * lr * dw, b - lr_sign * lr * db
         return w, b
 
@@ -360,6 +367,16 @@ _EPOCH_MISTAKES = [
         "that is gradient ascent: step against the gradient, w - lr * dw and b - lr * db",
     ),
     Mistake(_no_lr_epoch, "the learning rate is missing: w - lr * dw and b - lr * db"),
+    Mistake(
+        _epoch_mistake(x_only=True),
+        "X was shuffled but y was not, so samples lost their targets: index both with the same "
+        "order, X[batch] and y[batch] with batch = order[start:start + batch_size]",
+    ),
+    Mistake(
+        _epoch_mistake(accumulate=True),
+        "each step used the gradients of all batches so far added up: the sum was never reset. "
+        "Compute each batch's gradient fresh, inside the loop, and step with it alone",
+    ),
     Mistake(
         _epoch_mistake(separate=True),
         "X and y were shuffled with two different orders, so samples lost their targets: draw "

@@ -57,6 +57,9 @@ _DENSE_MISTAKES = [
     Mistake(lambda X, W, dZ: (X.T @ dZ / len(X), dZ.mean(axis=0), dZ @ W.T / len(X)),
             "the 1/m is already inside dZ (the loss gradient divides by m): a dense layer only "
             "sums — dW = X.T @ dZ, db = dZ.sum(axis=0), dX = dZ @ W.T"),
+    Mistake(lambda X, W, dZ: (X.T @ dZ / len(X), dZ.mean(axis=0), dZ @ W.T),
+            "the 1/m belongs in dZ (the loss gradient, (P − Y) / m), not in the layer: a dense "
+            "layer only sums, dW = X.T @ dZ and db = dZ.sum(axis=0)"),
     Mistake(lambda X, W, dZ: (X.T @ dZ, dZ.mean(axis=0), dZ @ W.T),
             "db is the SUM of dZ over the batch, dZ.sum(axis=0), not the mean: the 1/m is "
             "already inside dZ"),
@@ -318,6 +321,15 @@ class _FirstBatchLayer(_AccumulatingLayer):
         return dZ @ self.W.T
 
 
+class _AveragingLayer(_AccumulatingLayer):
+    """Mistake: the layer divides by the batch size, though the 1/m is already inside dZ."""
+
+    def backward(self, dZ):
+        self.grads["W"] = self.X.T @ dZ / len(self.X)
+        self.grads["b"] = dZ.mean(axis=0)
+        return dZ @ self.W.T
+
+
 class _NoStoreLayer(_AccumulatingLayer):
     """Mistake: backward computes the gradients but does not keep them."""
 
@@ -333,6 +345,9 @@ _LAYER_MISTAKES = [
     Mistake(lambda W, b, batches: _run_layer(_FirstBatchLayer, W, b, batches),
             "backward used an old batch: forward must remember the X of the CURRENT batch "
             "(self.X = X on every call)"),
+    Mistake(lambda W, b, batches: _run_layer(_AveragingLayer, W, b, batches),
+            "the 1/m belongs in dZ (the loss gradient divides by m), not in the layer: "
+            "self.grads['W'] = X.T @ dZ and self.grads['b'] = dZ.sum(axis=0)"),
     Mistake(lambda W, b, batches: _run_layer(_NoStoreLayer, W, b, batches),
             "backward must store the gradients in the layer: self.grads['W'] = ... and "
             "self.grads['b'] = ..."),

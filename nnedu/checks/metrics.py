@@ -90,7 +90,13 @@ def check_precision_recall_f1(fn: Callable, *, verbose: bool = False,
     def wrapped(f):
         return lambda t, p: np.asarray(f(t, p), dtype=float)
 
+    def class_0(t, p):
+        return np.array(_binary_scores(1 - np.asarray(t), 1 - np.asarray(p)))
+
     mistakes = [
+        Mistake(class_0, "those are the scores of class 0: precision, recall and F1 are about "
+                         "the positive class, 1 — TP counts samples with y_pred == 1 and "
+                         "y_true == 1"),
         Mistake(swapped, "precision and recall are swapped: precision = TP / (TP + FP) asks "
                          "'of the predicted 1s, how many are right?'; recall = TP / (TP + FN)"),
         Mistake(arithmetic_mean, "F1 is the harmonic mean 2·P·R / (P + R), not (P + R) / 2"),
@@ -122,9 +128,21 @@ def check_macro_f1(fn: Callable, *, verbose: bool = False,
             p, r = np.mean(tp / c.sum(axis=0)), np.mean(tp / c.sum(axis=1))
             return float(2 * p * r / (p + r))
 
+    def support_weighted(c):
+        tp = np.diag(c).astype(float)
+        predicted, actual = c.sum(axis=0), c.sum(axis=1)
+        precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+        recall = np.divide(tp, actual, out=np.zeros_like(tp), where=actual > 0)
+        total = precision + recall
+        f1 = np.divide(2 * precision * recall, total, out=np.zeros_like(tp), where=total > 0)
+        return float(np.sum(f1 * actual) / actual.sum())
+
     mistakes = [
         Mistake(micro, "that is accuracy (micro-F1): macro-F1 is the plain mean of each "
                        "class's own F1"),
+        Mistake(support_weighted, "that is the support-weighted F1 (scikit-learn's "
+                                  "average='weighted'): macro-F1 gives every class the same "
+                                  "weight, np.mean of the per-class F1 scores"),
         Mistake(f1_of_means, "you took F1 of the mean precision and mean recall; macro-F1 "
                              "averages the per-class F1 scores instead"),
     ]

@@ -12,8 +12,10 @@ Conventions (as in lesson 10 and :class:`nnedu.layers.Dropout`):
   of :func:`nnedu.train.fit`.
 
 Dropout draws random numbers, so ``check_dropout_forward`` compares what must hold whatever the
-draws: the fraction of values kept, the factor the kept values are multiplied by, and whether
-the output agrees with the returned mask.
+draws: the fraction of values kept, the factor the kept values are multiplied by, whether the
+output agrees with the returned mask, and that the mask is random and drawn from the ``rng`` it
+is given (the same seed gives the same mask, another seed another one, and the dropped positions
+vary from row to row and column to column).
 """
 
 from __future__ import annotations
@@ -69,10 +71,53 @@ def _dropped_mask(x, rate, rng, training=True):
     return out, 1.0 - mask
 
 
-def _summary(fn: Callable) -> Callable:
-    """What must hold whatever the random draws: [fraction kept, factor, output fits mask]."""
+def _fixed_mask(x, rate, rng, training=True):
+    if not training:
+        return x, np.ones_like(x)
+    mask = (np.arange(x.shape[-1]) >= round(rate * x.shape[-1])) * np.ones_like(x)
+    return x * mask / (1.0 - rate), mask
 
-    def run(x, rate, seed, training):
+
+def _numpy_global_random(x, rate, rng, training=True):
+    return _dropout(x, rate, np.random, training)  # np.random.random: not the rng given
+
+
+def _own_generator(x, rate, rng, training=True):
+    return _dropout(x, rate, np.random.default_rng(0), training)
+
+
+def _one_draw_per_column(x, rate, rng, training=True):
+    if not training:
+        return x, np.ones_like(x)
+    mask = (rng.random(x.shape[-1]) < 1.0 - rate) * np.ones_like(x)
+    return x * mask / (1.0 - rate), mask
+
+
+def _masks(fn: Callable, x: np.ndarray, rate: float, seed: int) -> list[np.ndarray]:
+    """The masks of three calls: with rng seed ``seed``, the same seed again, seed + 1."""
+    masks = []
+    for s in (seed, seed, seed + 1):
+        result = fn(x, rate, np.random.default_rng(s), training=True)
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise TypeError("dropout_forward must return the tuple (out, mask)")
+        masks.append(np.asarray(result[1], dtype=float))
+    return masks
+
+
+def _summary(fn: Callable) -> Callable:
+    """What must hold whatever the random draws.
+
+    kind "values": [fraction kept, factor, output fits mask].
+    kind "random": [the same rng seed gives the same mask, another seed another mask, the kept
+    positions vary within every row and every column] — a mask drawn from the rng it is given.
+    """
+
+    def run(x, rate, seed, training, kind="values"):
+        if kind == "random":
+            first, again, other = _masks(fn, x, rate, seed)
+            varies = all(0 < f < 1 for f in [*first.mean(axis=0), *first.mean(axis=1)])
+            return np.array([float(np.array_equal(first, again)),
+                             float(not np.array_equal(first, other)), float(varies)])
         result = fn(x, rate, np.random.default_rng(seed), training=training)
         if not isinstance(result, tuple) or len(result) != 2:
             raise TypeError("dropout_forward must return the tuple (out, mask)")
@@ -102,6 +147,17 @@ _FORWARD_MISTAKES = [
                                   "unchanged and a mask of ones"),
     Mistake(_summary(_dropped_mask), "the mask is 1 where a value is KEPT and 0 where it is "
                                      "dropped, so that out = x * mask / (1 - rate)"),
+    Mistake(_summary(_fixed_mask), "the mask must be random, a new one each call: "
+                                   "mask = rng.random(x.shape) < 1 - rate drops each value "
+                                   "independently, not always the same positions"),
+    Mistake(_summary(_numpy_global_random), "draw the mask from the rng you are given "
+                                            "(rng.random), not from np.random: the same rng "
+                                            "seed must give the same mask"),
+    Mistake(_summary(_own_generator), "use the rng passed in, not a generator of your own: "
+                                      "a different seed must give a different mask"),
+    Mistake(_summary(_one_draw_per_column), "draw one random number per value, "
+                                            "rng.random(x.shape), not one per column: every "
+                                            "sample gets its own mask"),
 ]
 
 
@@ -126,6 +182,12 @@ def check_dropout_forward(fn: Callable, *, verbose: bool = False,
         Case("evaluation (training=False): x unchanged, mask of ones: [1, 1, 1]",
              args=(x, 0.5, 3, False), reference=reference, mistakes=_FORWARD_MISTAKES,
              atol=0.02, hint="with training=False return x itself and np.ones_like(x)"),
+        Case("the mask comes from rng: [same seed → same mask, another seed → another mask, "
+             "dropped positions vary] = [1, 1, 1]",
+             args=(x, 0.5, 4, True), kwargs={"kind": "random"}, reference=reference,
+             mistakes=_FORWARD_MISTAKES, atol=0,
+             hint="draw the mask with rng.random(x.shape) < 1 - rate, from the rng you are "
+                  "given"),
     ]
     run_checks("dropout_forward", _summary(fn), cases, verbose=verbose, timeout=timeout)
 

@@ -184,6 +184,11 @@ def _backward_relu_value(X, Y, params, H, P):
     return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
 
 
+def _backward_dW2_transposed(X, Y, params, H, P):
+    g = _backward(X, Y, params, H, P)
+    return {**g, "W2": g["W2"].T}
+
+
 def _backward_y_minus_p(X, Y, params, H, P):
     return {k: -v for k, v in _backward(X, Y, params, H, P).items()}
 
@@ -198,6 +203,9 @@ _BACKWARD_MISTAKES = [
     Mistake(_backward_relu_value, "ReLU's derivative is 1 where H > 0 and 0 elsewhere: "
                                   "multiply by (H > 0), not by H"),
     Mistake(_backward_y_minus_p, "the sign is flipped: dZ2 = (P - Y) / m, not (Y - P) / m"),
+    Mistake(_backward_dW2_transposed, "dW2 is transposed: it must have the shape of W2, "
+                                      "(hidden, 10), which H.T @ dZ2 gives; dZ2.T @ H is "
+                                      "(10, hidden)"),
 ]
 
 

@@ -146,13 +146,15 @@ def backward_library(x1, x2, y, w, values):
 
 
 def backward_with(output=output_unit_backward, gate=True, x_swap=False, from_into=False,
-                  no_w3=False):
+                  no_w3=False, gate_is_a=False):
     def wrong(x1, x2, y, w, values):
         out = output(y, w, values)
         if no_w3:
             out["dL_da1"] = out["dL_da2"] = out["dL_dz3"]
         g1 = float(values["z1"] > 0) if gate else 1.0
         g2 = float(values["z2"] > 0) if gate else 1.0
+        if gate_is_a:  # times the activation a = ReLU(z) instead of the gate [z > 0]
+            g1, g2 = values["a1"], values["a2"]
         dz1, dz2 = out["dL_da1"] * g1, out["dL_da2"] * g2
         first, second = (x2, x1) if x_swap else (x1, x2)
         grads = {"w11": dz1 * first, "w12": dz1 * second, "b1": dz1,
@@ -209,6 +211,7 @@ WRONG = {
     ],
     "check_worked_backward": [
         (backward_with(gate=False), "the ReLU gate is missing"),
+        (backward_with(gate_is_a=True), "You multiplied by the activation a1"),
         (backward_with(x_swap=True), "dL/dw_ij = dL/dz_i · x_j"),
         (backward_with(from_into=True), "you swapped w12 and w21"),
         (backward_with(output=output_with(dz3="da3")), "that is dL/da3"),

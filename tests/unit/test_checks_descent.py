@@ -84,6 +84,27 @@ def _epoch_lesson_style(X, y, w, b, lr, batch_size, rng):
     return w, b
 
 
+def _epoch_x_shuffled_only(X, y, w, b, lr, batch_size, rng):
+    X = X[rng.permutation(len(y))]  # y keeps its order: the pairs are broken
+    for start in range(0, len(y), batch_size):
+        error = X[start:start + batch_size] @ w + b - y[start:start + batch_size]
+        w = w - lr * 2 * X[start:start + batch_size].T @ error / len(error)
+        b = b - lr * 2 * np.mean(error)
+    return w, b
+
+
+def _epoch_accumulator_never_reset(X, y, w, b, lr, batch_size, rng):
+    order = rng.permutation(len(y))
+    dw, db = np.zeros_like(w), 0.0  # should be reset for every batch
+    for start in range(0, len(y), batch_size):
+        i = order[start:start + batch_size]
+        error = X[i] @ w + b - y[i]
+        dw += 2 * X[i].T @ error / len(i)
+        db += 2 * np.mean(error)
+        w, b = w - lr * dw, b - lr * db
+    return w, b
+
+
 def _epoch_shuffled_copies(X, y, w, b, lr, batch_size, rng):
     order = np.arange(len(y))
     rng.shuffle(order)  # the same numbers as rng.permutation(len(y))
@@ -200,6 +221,8 @@ WRONG = {
                              2 * np.mean(X @ w + b - y)), "np.mean without an axis"),
     ],
     "check_train_one_epoch": [
+        (_epoch_x_shuffled_only, "X was shuffled but y was not"),
+        (_epoch_accumulator_never_reset, "the sum was never reset"),
         (_epoch(order="none"), "the data is not shuffled"),
         (_epoch(same_batch=True), "every step used the same batch"),
         (_epoch(drop_last=True), "the last, smaller batch was dropped"),

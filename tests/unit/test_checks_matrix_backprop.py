@@ -144,6 +144,16 @@ class DenseLayerAccumulating(DenseLayer):
         return dZ @ self.W.T
 
 
+class DenseLayerAveraging(DenseLayer):
+    """Wrong: the 1/m of the mean loss put in the layer, though dZ already has it."""
+
+    def backward(self, dZ):
+        m = len(self.X)
+        self.grads["W"] = self.X.T @ dZ / m
+        self.grads["b"] = np.mean(dZ, axis=0)
+        return dZ @ self.W.T
+
+
 class DenseLayerFirstX(DenseLayer):
     def forward(self, X):
         if not hasattr(self, "X"):
@@ -251,6 +261,8 @@ RIGHT = {
 
 WRONG = {
     "check_dense_backward": [
+        (lambda X, W, dZ: (X.T @ dZ / len(X), dZ.sum(axis=0) / len(X), dZ @ W.T),
+         "the 1/m belongs in dZ"),
         (lambda X, W, dZ: (dZ.T @ X, dZ.sum(axis=0), dZ @ W.T), "dW is transposed"),
         (lambda X, W, dZ: (X.T @ dZ / len(X), dZ.sum(axis=0), dZ @ W.T), "makes it 1/m²"),
         (lambda X, W, dZ: (X.T @ dZ / len(X), dZ.mean(0), dZ @ W.T / len(X)), "only sums"),
@@ -280,6 +292,7 @@ WRONG = {
         (network_backward_with(use_z1=True), "not Z1: dW2 = A1.T @ dZ2"),
     ],
     "check_dense_layer": [
+        (DenseLayerAveraging, "the 1/m belongs in dZ"),
         (DenseLayerAccumulating, "the gradients pile up"),
         (DenseLayerFirstX, "backward used an old batch"),
         (DenseLayerForgets, "backward must store the gradients"),

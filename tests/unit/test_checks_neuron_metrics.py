@@ -115,6 +115,10 @@ def test_precision_recall_f1(capfd):
 
     fails_with(checks.check_precision_recall_f1, swapped, capfd, "swapped")
     fails_with(checks.check_precision_recall_f1, mean_not_harmonic, capfd, "harmonic mean")
+    fails_with(checks.check_precision_recall_f1,
+               lambda t, p: precision_recall_fscore_support(t, p, average="binary", pos_label=0,
+                                                            zero_division=0)[:3], capfd,
+               "those are the scores of class 0")
 
 
 def _from_cm(cm):
@@ -138,3 +142,6 @@ def test_macro_f1(capfd):
             return float(2 * p * r / (p + r))
 
     fails_with(checks.check_macro_f1, f1_of_means, capfd, "mean precision and mean recall")
+    fails_with(checks.check_macro_f1,
+               lambda cm: f1_score(*_from_cm(cm), average="weighted", zero_division=0,
+                                   labels=list(range(len(cm)))), capfd, "support-weighted F1")

@@ -33,6 +33,14 @@ def _dropout_binomial(x, rate, rng, training=True):
     return x * mask * (1 / (1 - rate)), mask
 
 
+def _dropout_fixed_rows(x, rate, rng, training=True):
+    # drops every other row, whatever the rng: no single known mistake, the case's own hint
+    if not training:
+        return x, np.ones_like(x)
+    mask = (np.arange(x.shape[0])[:, None] % 2 == 0) * np.ones_like(x)
+    return x * mask / (1 - rate), mask
+
+
 def _l2_penalty_loop(params, lam):
     total = 0.0
     for name in params:
@@ -74,6 +82,11 @@ WRONG = {
         (reg._rate_is_keep_rescaled, "rate is the probability to DROP"),
         (reg._always_on, "at evaluation (training=False) dropout does nothing"),
         (reg._dropped_mask, "the mask is 1 where a value is KEPT"),
+        (reg._fixed_mask, "the mask must be random"),
+        (reg._numpy_global_random, "not from np.random"),
+        (reg._own_generator, "use the rng passed in"),
+        (reg._one_draw_per_column, "not one per column"),
+        (_dropout_fixed_rows, "draw the mask with rng.random(x.shape) < 1 - rate"),
     ],
     "check_dropout_backward": [
         (lambda g, m, r: g * m, "the gradient is divided by (1 - rate) too"),

@@ -86,6 +86,8 @@ WRONG = {
         (tr._forward_no_bias, "the biases are missing"),
     ],
     "check_digits_backward": [
+        (lambda X, Y, params, H, P: {**tr._backward(X, Y, params, H, P),
+                                     "W2": ((P - Y) / len(X)).T @ H}, "dW2 is transposed"),
         (tr._backward_no_mean, "dZ2 = (P - Y) / m"),
         (tr._backward_no_relu, "multiply by ReLU's derivative"),
         (tr._backward_relu_value, "not by H"),
