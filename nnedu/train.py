@@ -112,9 +112,10 @@ def evaluate(model: Sequential, X: Array, y: Array, loss: str,
 
 def _check_inputs(model: Sequential, X: Array, where: str) -> Array:
     X = as_float_array(X, where, "X")
-    check_2d(X, where, "X")
+    if X.ndim != 4:  # images (batch, channels, height, width): the Conv2D layer checks those
+        check_2d(X, where, "X")
     check_finite(X, where, "X")
-    if model.in_features is not None:
+    if model.in_features is not None and X.ndim == 2:
         check_features(X, model.in_features, where)
     return X
 
