@@ -15,8 +15,9 @@ The notebooks in ``solutions/`` are the one source of truth, in nbgrader's sourc
   or only its fenced part does.
 - ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` in a grade cell are removed with
   everything between them.
-- every output and execution count is cleared; cell ids and metadata are kept (nbgrader
-  needs the metadata, and fixed ids keep the files from changing on every build).
+- every output and execution count is cleared, and so is the stored widget state
+  (``metadata.widgets``); cell ids and metadata are kept (nbgrader needs the metadata, and
+  fixed ids keep the files from changing on every build).
 
 A line is a marker when it contains the marker text (``BEGIN SOLUTION`` …), as in nbgrader,
 so a notebook that builds here also works with ``nbgrader generate_assignment``.
@@ -135,6 +136,8 @@ def make_exercise(notebook: nbformat.NotebookNode, name: str = "notebook") -> nb
     ``name`` is used in error messages only.
     """
     exercise = copy.deepcopy(notebook)
+    # The widgets' stored state belongs to the outputs, which go: a student runs the cells.
+    exercise.metadata.pop("widgets", None)
     grade_ids: set[str] = set()
     for index, cell in enumerate(exercise.cells):
         where = f"{name}, cell {index} (id '{cell.get('id')}')"

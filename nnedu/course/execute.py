@@ -14,11 +14,18 @@ What it does for each notebook:
    backend with matplotlib's default settings, one BLAS thread (sums add up in the same
    order on every machine);
 3. runs every cell in order and stores the outputs in the file;
-4. removes what changes from run to run without meaning anything: execution timings and
-   widget state (widgets are live objects; a student re-runs the cell to get them back).
-   Text that a widget callback prints (``interact``, ``with output:``) lives in that state,
-   so it is not stored; the notebook tests see it as new output. Tag such a cell
-   ``nbval-ignore-output``, with a comment saying why, and test the widget in tests/browser.
+4. stores the widgets' state (``metadata.widgets``), so that a lesson opened before running
+   shows every widget with its controls and its picture (in JupyterLab and in
+   ``jupyter nbconvert --to html``); widget ids are made from cell ids
+   (`nnedu.course.widget_state`), so an unchanged notebook executes to the same file;
+5. removes what changes from run to run without meaning anything: execution timings.
+   It keeps the kernel's ``language_info`` as the kernel reports it, Python version included:
+   JupyterLab writes the running kernel's ``language_info`` into an opened notebook and marks it
+   modified when that changes anything.
+
+Text printed from a widget callback (``interact``, ``with output:``) is stored in the widget's
+state, not as a cell output, so nbval sees it as new output: tag such a cell
+``nbval-ignore-output``.
 
 A cell that raises an error stops the run: the command prints the cell and the error and
 leaves the notebook file unchanged. A cell whose error is part of the lesson carries the
@@ -30,7 +37,6 @@ The exit status is 0 when every notebook ran, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import os
 import shlex
@@ -38,6 +44,8 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+
+from nnedu.course.widget_state import stabilise
 
 DEFAULT_FOLDERS = ("lessons", "solutions")
 KERNEL_NAME = "python3"
@@ -120,39 +128,20 @@ def find_notebooks(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def clean_metadata(nb) -> None:
     """Remove run-to-run noise from a notebook, in place.
 
-    Drops execution timings and widget state, gives the notebook the standard Python 3 kernel
-    spec and gives every cell a fixed id if it has none (nbformat 4.5).
+    Drops execution timings, gives the notebook the standard Python 3 kernel spec, gives every
+    cell a fixed id if it has none (nbformat 4.5) and every widget model a fixed id
+    (`nnedu.course.widget_state.stabilise`, which also drops models no view shows).
     """
-    nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {
         "display_name": "Python 3 (ipykernel)",
         "language": "python",
         "name": KERNEL_NAME,
     }
-    if "language_info" in nb.metadata:
-        # The exact Python version differs between machines and says nothing about the lesson.
-        nb.metadata["language_info"].pop("version", None)
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
     _ensure_cell_ids(nb)
-    _fix_widget_ids(nb)
-
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def _fix_widget_ids(nb) -> None:
-    """Give each stored widget view a model id made from its cell id, not a random one.
-
-    The widget state is not stored, so the id points nowhere either way (a student re-runs
-    the cell to get the live widget); a fixed id keeps re-executed notebooks from changing.
-    """
-    for cell in nb.cells:
-        views = [out["data"][WIDGET_VIEW] for out in cell.get("outputs", [])
-                 if WIDGET_VIEW in out.get("data", {})]
-        for k, view in enumerate(views):
-            view["model_id"] = hashlib.md5(f"{cell.get('id')}:{k}".encode()).hexdigest()
+    stabilise(nb)
 
 
 def _ensure_cell_ids(nb) -> None:
@@ -214,7 +203,7 @@ def execute_notebook(path: str | os.PathLike[str], timeout: int = 90) -> float:
         kernel_manager_class=_current_env_kernel_manager(),
         resources={"metadata": {"path": str(path.parent.resolve())}},
         record_timing=False,
-        store_widget_state=True,  # needed to run Output widgets; the state is dropped below
+        store_widget_state=True,  # stored, so that lessons open with their widgets drawn
         # The kernel's own start-up notices are not part of the notebook's story.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         on_cell_execute=remember_cell,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import platform
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nnedu.course import execute
+from nnedu.course.widget_state import WIDGET_STATE, WIDGET_VIEW, missing_models, stabilise
 
 pytestmark = pytest.mark.notebook
 
@@ -109,23 +113,160 @@ def test_allowed_error_is_stored(executed):
     assert nb.cells[6].outputs[0].ename == "ZeroDivisionError"
 
 
-def test_widget_output_is_kept_as_a_view_without_state(executed):
+def test_widget_views_point_at_stored_state(executed):
     _, nb, _, _ = executed
-    data = nb.cells[5].outputs[0].data
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert "interactive(" in data["text/plain"]
+    slider = nb.cells[4].outputs[0].data[WIDGET_VIEW]["model_id"]
+    interact = nb.cells[5].outputs[0].data
+    assert "interactive(" in interact["text/plain"]
+    state = nb.metadata.widgets[WIDGET_STATE]["state"]
+    assert state[slider]["state"]["value"] == 3
+    assert missing_models(nb) == []
+    # what interact printed lives in its Output widget's state, not in the cell
+    printed = [
+        output["text"]
+        for model in state.values()
+        if model["model_name"] == "OutputModel"
+        for output in model["state"]["outputs"]
+    ]
+    assert printed == ["9\n"]
 
 
 def test_volatile_metadata_is_removed_and_ids_are_fixed(executed):
     _, nb, _, path = executed
     raw = json.loads(path.read_text())
-    assert "widgets" not in raw["metadata"]
-    assert "version" not in raw["metadata"]["language_info"]
+    assert set(raw["metadata"]["widgets"]) == {WIDGET_STATE}
+    # JupyterLab rewrites language_info from the kernel and marks the notebook modified when
+    # that changes it: the kernel's own value, version included, is stored.
+    assert raw["metadata"]["language_info"]["version"] == platform.python_version()
     assert raw["metadata"]["kernelspec"]["name"] == "python3"
     assert all("execution" not in cell["metadata"] for cell in raw["cells"])
     assert raw["nbformat_minor"] >= 5
     assert [cell["id"] for cell in raw["cells"]] == [f"cell-{i:03d}" for i in range(8)]
     nbformat.validate(nb)
+
+
+# --------------------------------------------------------------------------- widget state
+WIDGETS_SETUP = """\
+import io
+import ipywidgets as w
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+def png(value):
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [0, value])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+"""
+# An explorer drawn into an Output with the inline backend (the old pattern), one drawn into an
+# Image from one render (the new pattern), a widget shown inside an Output, a closed widget.
+WIDGET_CELLS = [
+    WIDGETS_SETUP,
+    """\
+slider = w.FloatSlider(value=0.5, description="w1")
+out = w.Output()
+with out:
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [0, slider.value])
+    plt.show()
+w.VBox([slider, out])""",
+    """\
+image = w.Image(value=png(2.0), format="png")
+w.VBox([w.HBox([w.IntSlider(value=4, description="n")]), image])""",
+    """\
+inner = w.Output()
+with inner:
+    display(w.Button(description="step"))
+gone = w.IntSlider()
+gone.close()
+inner""",
+]
+
+
+@pytest.fixture(scope="module")
+def widget_runs(tmp_path_factory):
+    """A notebook of widgets executed twice: the bytes after each run."""
+    path = _write(
+        tmp_path_factory.mktemp("widgets") / "widgets.ipynb",
+        *(new_code_cell(source) for source in WIDGET_CELLS),
+    )
+    runs = []
+    for _ in range(2):
+        execute.execute_notebook(path)
+        runs.append(path.read_bytes())
+    return runs
+
+
+def test_executing_an_unchanged_notebook_twice_gives_the_same_file(widget_runs):
+    first, second = widget_runs
+    assert first == second
+
+
+def test_widget_state_is_complete_and_named_after_cell_ids(widget_runs):
+    nb = nbformat.reads(widget_runs[0], as_version=4)
+    assert missing_models(nb) == []
+    views = [out.data[WIDGET_VIEW]["model_id"] for cell in nb.cells for out in cell.outputs
+             if WIDGET_VIEW in out.get("data", {})]
+    cells = [cell.id for cell in nb.cells[1:]]  # one widget shown by each cell after the setup
+    assert views == [hashlib.md5(f"{cell_id}:0".encode()).hexdigest() for cell_id in cells]
+    state = nb.metadata.widgets[WIDGET_STATE]["state"]
+    # no model that no view shows (the closed slider), every reference resolves
+    names = sorted(model["model_name"] for model in state.values())
+    assert names.count("IntSliderModel") == 1
+    assert all(model_id in state for model_id in views)
+
+
+def test_output_widget_keeps_its_plot_and_image_widget_its_bytes(widget_runs):
+    nb = nbformat.reads(widget_runs[0], as_version=4)
+    state = nb.metadata.widgets[WIDGET_STATE]["state"]
+    outputs = [model["state"] for model in state.values() if model["model_name"] == "OutputModel"]
+    plots = [o for out in outputs for o in out["outputs"] if "image/png" in o.get("data", {})]
+    assert len(plots) == 1
+    assert all(out["msg_id"] == "" for out in outputs)
+    images = [model for model in state.values() if model["model_name"] == "ImageModel"]
+    assert len(images) == 1
+    (buffer,) = images[0]["buffers"]
+    assert buffer["path"] == ["value"]
+    assert base64.b64decode(buffer["data"]).startswith(b"\x89PNG")
+    # the button shown inside an Output is stored too
+    assert any(model["model_name"] == "ButtonModel" for model in state.values())
+
+
+def test_stabilise_renames_references_and_is_idempotent():
+    nb = new_notebook(cells=[new_code_cell("box", outputs=[
+        new_output("display_data", {WIDGET_VIEW: {"model_id": "aaa", "version_major": 2,
+                                                  "version_minor": 0}, "text/plain": "VBox()"}),
+    ])])
+    nb.cells[0].id = "widget"
+    nb.metadata["widgets"] = {WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
+        "aaa": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_bbb"],
+                                                     "layout": "IPY_MODEL_ccc"}},
+        "bbb": {"model_name": "OutputModel", "state": {"msg_id": "1234", "outputs": []}},
+        "ccc": {"model_name": "LayoutModel", "state": {}},
+        "zzz": {"model_name": "IntSliderModel", "state": {}},
+    }}}
+    stabilise(nb)
+    once = nbformat.writes(nb)
+    stabilise(nb)
+    assert nbformat.writes(nb) == once
+    root = hashlib.md5(b"widget:0").hexdigest()
+    child = hashlib.md5(f"{root}/children/0".encode()).hexdigest()
+    layout = hashlib.md5(f"{root}/layout".encode()).hexdigest()
+    state = nb.metadata.widgets[WIDGET_STATE]["state"]
+    assert list(state) == [root, child, layout]
+    assert state[root]["state"] == {"children": [f"IPY_MODEL_{child}"],
+                                    "layout": f"IPY_MODEL_{layout}"}
+    assert state[child]["state"]["msg_id"] == ""
+    assert nb.cells[0].outputs[0].data[WIDGET_VIEW]["model_id"] == root
+
+
+def test_stabilise_drops_state_that_no_view_shows():
+    nb = new_notebook(cells=[new_code_cell("1")])
+    nb.metadata["widgets"] = {WIDGET_STATE: {"state": {"a": {"model_name": "X", "state": {}}}}}
+    stabilise(nb)
+    assert "widgets" not in nb.metadata
 
 
 # --------------------------------------------------------------------------- failures

@@ -124,6 +124,26 @@ def test_outputs_are_cleared_and_ids_and_metadata_kept(built):
     assert plain["hello"].source == 'print("hello")' and plain["hello"].outputs == []
 
 
+def test_stored_widget_state_is_cleared_with_the_outputs(tmp_path):
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "m1", "version_major": 2,
+                                                         "version_minor": 0},
+            "text/plain": "IntSlider(value=3)"}
+    cell = code("slider", "import ipywidgets\nipywidgets.IntSlider(value=3)")
+    cell["outputs"] = [{"output_type": "execute_result", "data": view, "metadata": {},
+                        "execution_count": 1}]
+    cell["execution_count"] = 1
+    path = write_source(tmp_path / "solutions", [cell])
+    raw = json.loads(path.read_text())
+    raw["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "state": {"m1": {"model_name": "IntSliderModel", "state": {"value": 3}}},
+        "version_major": 2, "version_minor": 0}}
+    path.write_text(json.dumps(raw))
+    build(tmp_path / "solutions", tmp_path / "exercises")
+    exercise = nbformat.read(tmp_path / "exercises" / path.name, as_version=4)
+    assert "widgets" not in exercise.metadata
+    assert exercise.cells[0].outputs == []
+
+
 def test_the_exercise_is_a_valid_notebook(built):
     for path in built.glob("*.ipynb"):
         nbformat.validate(nbformat.read(path, as_version=4))
