@@ -4,19 +4,24 @@
 #   bash scripts/test.sh            # everything (what CI runs)
 #   bash scripts/test.sh --fast     # no browser tests (also: NNEDU_FAST=1)
 #   bash scripts/test.sh -- -k sigmoid     # extra arguments after -- go to the first pytest run
+#   bash scripts/test.sh -- tests/unit/test_cli.py   # only these tests (no nbval step)
 #
 # Environment:
 #   NNEDU_FAST=1           same as --fast
-#   NNEDU_SKIP_INSTALL=1   do not run pip (the package is already installed in editable mode)
+#   PYTHON=path            test with this interpreter instead of the course's .venv/
+#   NNEDU_SKIP_INSTALL=1   install nothing (no apt-get, no pip); test with $PYTHON, else .venv/
 #   NNEDU_ARTIFACTS=DIR    where browser tests save screenshots (default tests/browser/artifacts)
 #   NNEDU_CHROMIUM=PATH    another Chromium binary (default /usr/bin/chromium)
 #   CI=true                a missing Chromium is an error instead of a skipped browser test
 #
-# Steps:
-#   1. Debian's chromium for the browser tests (apt-get, only when root and it is missing)
-#   2. python -m pip install -e ".[test,browser,instructor]"
+# Steps (each prints a line with the seconds elapsed since the start):
+#   1. Debian's chromium for the browser tests (apt-get, only when root and it is missing;
+#      it installs in the background while step 2 runs)
+#   2. the course's virtual environment .venv/ with ".[test,browser,instructor]": the same
+#      command as the README's first one (python3 scripts/start.py --install-only …), so it
+#      works on a system Python that refuses pip; skipped when nothing changed
 #   3. ruff check .
-#   4. pytest tests/                       unit, property, notebook hygiene and browser tests
+#   4. pytest tests/                       unit, property, notebook hygiene, setup and browser tests
 #   5. pytest --nbval lessons/ solutions/  every notebook re-run and compared with its stored outputs
 # A step that fails makes the script fail; so does a pytest run that collects no test.
 
@@ -29,18 +34,40 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --fast) fast=1 ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
 done
 
-PYTHON="${PYTHON:-python}"
 chromium="${NNEDU_CHROMIUM:-/usr/bin/chromium}"
+skip_install="${NNEDU_SKIP_INSTALL:-0}"
 start_all=$SECONDS
 failures=()
+logdir="$(mktemp -d "${TMPDIR:-/tmp}/nnedu-test.XXXXXX")"
+trap 'rm -rf "$logdir"' EXIT
 
-step() { printf '\n==== %s\n' "$*"; }
+step() { printf '\n==== [%4d s] %s\n' $((SECONDS - start_all)) "$*"; }
+note() { printf '     [%4d s] %s\n' $((SECONDS - start_all)) "$*"; }
+
+# Wait for a background job, printing a line every 10 s; on failure show the end of its log.
+# usage: wait_logged PID LABEL LOGFILE
+wait_logged() {
+    local pid="$1" label="$2" log="$3" t=$SECONDS ticks=0 code
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 1
+        ticks=$((ticks + 1))
+        if [ $((ticks % 10)) -eq 0 ] && kill -0 "$pid" 2>/dev/null; then
+            note "$label: running for $((SECONDS - t)) s"
+        fi
+    done
+    wait "$pid"; code=$?
+    if [ "$code" -ne 0 ]; then
+        echo "test.sh: ERROR: $label failed (exit $code); the end of its output:" >&2
+        tail -n 40 "$log" >&2
+    fi
+    return "$code"
+}
 
 # pytest exits 5 when it collected no test: for this course that is a broken test setup.
 check_pytest() {
@@ -54,38 +81,48 @@ check_pytest() {
     fi
 }
 
-# ---------------------------------------------------------------- 1. Chromium
+# ---------------------------------------------------------------- 1. Chromium (background)
+apt_pid=""
 if [ "$fast" = 1 ]; then
     step "browser tests off (--fast): Chromium not needed"
 elif [ -x "$chromium" ]; then
     step "Chromium: $("$chromium" --version 2>/dev/null || echo "$chromium")"
-elif [ "$(id -u)" = 0 ] && [ "$chromium" = /usr/bin/chromium ]; then
-    step "installing Debian's chromium for the browser tests (apt-get)"
-    t=$SECONDS
-    if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; then
-        echo "test.sh: ERROR: apt-get could not install chromium." >&2
-        exit 1
-    fi
-    echo "chromium installed in $((SECONDS - t)) s"
+elif [ "$skip_install" != 1 ] && [ "$(id -u)" = 0 ] && [ "$chromium" = /usr/bin/chromium ]; then
+    step "Chromium: apt-get install --no-install-recommends chromium (in the background)"
+    (
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get -qq update && apt-get install -y -qq --no-install-recommends chromium
+    ) >"$logdir/apt.log" 2>&1 &
+    apt_pid=$!
 else
     echo "test.sh: $chromium is missing and cannot be installed here (apt-get needs root and" >&2
-    echo "         installs /usr/bin/chromium). Run 'sudo apt-get update && sudo apt-get install -y chromium'," >&2
-    echo "         or use --fast to leave out the browser tests." >&2
+    echo "         installs /usr/bin/chromium). Run 'sudo apt-get update && sudo apt-get install" >&2
+    echo "         -y --no-install-recommends chromium', or use --fast to leave out the browser tests." >&2
     if [ "${CI:-}" = true ]; then exit 1; fi
     echo "         Continuing: the browser tests will be skipped." >&2
 fi
 
 # ---------------------------------------------------------------- 2. install
-if [ "${NNEDU_SKIP_INSTALL:-0}" = 1 ]; then
-    step "pip install skipped (NNEDU_SKIP_INSTALL=1)"
+if [ "$skip_install" = 1 ]; then
+    PYTHON="${PYTHON:-.venv/bin/python}"
+    step "install skipped (NNEDU_SKIP_INSTALL=1): testing with $PYTHON"
+elif [ -n "${PYTHON:-}" ]; then
+    step "pip install -e .[test,browser,instructor] into $PYTHON (PYTHON is set)"
+    "$PYTHON" -m pip install --disable-pip-version-check -e ".[test,browser,instructor]" \
+        >"$logdir/pip.log" 2>&1 &
+    if ! wait_logged $! "pip install" "$logdir/pip.log"; then exit 1; fi
 else
-    step "python -m pip install -e .[test,browser,instructor]"
-    t=$SECONDS
-    if ! "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[test,browser,instructor]"; then
-        echo "test.sh: ERROR: pip could not install the package and its test extras." >&2
+    step "course environment .venv/: python3 scripts/start.py --install-only --extras test,browser,instructor"
+    if ! python3 scripts/start.py --install-only --extras test,browser,instructor; then
+        echo "test.sh: ERROR: the course environment could not be installed." >&2
         exit 1
     fi
-    echo "installed in $((SECONDS - t)) s"
+    PYTHON=.venv/bin/python
+fi
+if [ -n "$apt_pid" ]; then
+    note "waiting for apt-get (chromium)"
+    if ! wait_logged "$apt_pid" "apt-get install chromium" "$logdir/apt.log"; then exit 1; fi
+    note "Chromium installed: $("$chromium" --version 2>/dev/null)"
 fi
 
 # ---------------------------------------------------------------- 3. lint
@@ -97,11 +134,18 @@ fi
 # ---------------------------------------------------------------- 4. tests/
 marker=()
 if [ "$fast" = 1 ]; then marker=(-m "not browser"); fi
-step "pytest tests/ ${marker[*]:+${marker[*]}}"
+# Test paths named after -- replace tests/ (and leave out the nbval step): a quick partial run.
+targets=(tests/)
+for arg in "${extra[@]}"; do
+    if [ -e "${arg%%::*}" ]; then targets=(); break; fi
+done
+name="pytest ${targets[*]:-${extra[*]}}"
+step "$name ${marker[*]:+${marker[*]}} (one line per test file)"
 t=$SECONDS
-"$PYTHON" -m pytest tests/ --durations=10 "${marker[@]}" "${extra[@]}"
-check_pytest "pytest tests/" $?
-echo "pytest tests/ took $((SECONDS - t)) s"
+"$PYTHON" -m pytest "${targets[@]}" -o console_output_style=count --durations=10 \
+    "${marker[@]}" "${extra[@]}"
+check_pytest "$name" $?
+note "$name took $((SECONDS - t)) s"
 
 # ---------------------------------------------------------------- 5. notebooks
 notebook_dirs=()
@@ -110,10 +154,12 @@ for dir in lessons solutions; do
         notebook_dirs+=("$dir")
     fi
 done
-if [ ${#notebook_dirs[@]} -eq 0 ]; then
+if [ ${#targets[@]} -eq 0 ]; then
+    step "nbval step left out: only the tests named after -- were run"
+elif [ ${#notebook_dirs[@]} -eq 0 ]; then
     step "no notebooks in lessons/ or solutions/ yet: nbval run skipped"
 else
-    step "pytest --nbval ${notebook_dirs[*]}"
+    step "pytest --nbval ${notebook_dirs[*]} (one line per notebook)"
     t=$SECONDS
     # The kernels get the same fixed environment as `python -m nnedu course execute`, which made the
     # stored outputs (hash seed, matplotlib backend and settings, one BLAS thread).
@@ -124,15 +170,15 @@ else
         fi
         eval "$kernel_exports"
         exec "$PYTHON" -m pytest --nbval --nbval-current-env \
-            --nbval-sanitize-with tests/nbval_sanitize.cfg \
+            --nbval-sanitize-with tests/nbval_sanitize.cfg -o console_output_style=count \
             -p no:randomly "${notebook_dirs[@]}"
     )
     check_pytest "pytest --nbval" $?
-    echo "pytest --nbval took $((SECONDS - t)) s"
+    note "pytest --nbval took $((SECONDS - t)) s"
 fi
 
 # ---------------------------------------------------------------- summary
-printf '\n==== test.sh finished in %d s\n' $((SECONDS - start_all))
+step "test.sh finished in $((SECONDS - start_all)) s"
 if [ ${#failures[@]} -gt 0 ]; then
     echo "FAILED steps:" >&2
     printf '  - %s\n' "${failures[@]}" >&2
