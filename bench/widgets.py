@@ -77,6 +77,8 @@ CASES: list[Case] = [
          (0.06, 0.08, 0.1, 0.12, 0.15, 0.19, 0.21, 0.25, 0.3, 0.05)),
     Case("05", "gradient descent", "nnedu.widgets.gradient_descent",
          "gradient_descent_explorer", "steps", (21, 22, 23, 24, 25, 30, 40, 60, 100, 20)),
+    Case("11", "threshold", "nnedu.widgets.evaluation", "threshold_explorer", "threshold",
+         (0.49, 0.48, 0.47, 0.46, 0.45, 0.3, 0.2, 0.1, 0.7, 0.5)),
 ]
 
 

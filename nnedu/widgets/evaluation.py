@@ -21,12 +21,13 @@ computes all of them for one threshold (a pure function, the widget's and the te
 of truth); ``precision_recall_curve`` computes precision and recall for every threshold at
 once with a sort and a cumulative sum.
 
-``threshold_explorer()`` returns the widget: a threshold slider, a readout ("threshold 0.50:
-precision 0.91, recall 0.88, F1 0.90, accuracy 0.98", CSS class ``nnedu-readout``) and three
-plots: the 2×2 confusion matrix, the probabilities of both classes with the threshold line,
-and the precision–recall curve with the current point.
+``threshold_explorer()`` returns the explorer (on the shared base, ``nnedu.widgets.explorer``):
+a threshold slider, a readout ("threshold 0.50: precision 0.91, recall 0.88, F1 0.90,
+accuracy 0.98", CSS class ``nnedu-readout``) and three panels drawn once: the 2×2 confusion
+matrix, the probabilities of both classes with the threshold line, and the precision–recall
+curve with the current point. A change moves the line, the point and the counts, nothing else.
 
-Matplotlib and ipywidgets are imported inside the functions that draw.
+Matplotlib and ipywidgets are imported only when an explorer or figure is made.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from functools import lru_cache
 import numpy as np
 
 from nnedu import metrics
+from nnedu.widgets.explorer import Explorer, slider
 
 Array = np.ndarray
 
@@ -187,84 +189,115 @@ def precision_recall_curve(y_true: Array, proba: Array) -> tuple[Array, Array, A
 
 
 # ----------------------------------------------------------------------------- the figure
-def plot_threshold(y_true: Array, proba: Array, threshold: float, fig=None):
-    """The widget's three panels for one threshold; returns the figure.
+def threshold_parts(fig, y_true: Array, proba: Array) -> dict:
+    """Draw everything of the three panels that no threshold changes, once; return the artists
+    a threshold moves (for `move_threshold`).
 
     Left: the 2×2 confusion matrix. Middle: histograms of the probabilities of both classes
-    (the y axis cut at HIST_CUT, so that the few positives stay visible) with the threshold as a
-    vertical line. Right: the precision–recall curve with the current threshold's point.
+    (the y axis cut at HIST_CUT, so that the few positives stay visible), a threshold line and
+    the shaded part "called a 3". Right: the precision–recall curve and the current point.
+    Legends sit under the panels, where no line can cross them.
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    from nnedu import plots
     from nnedu.plots import COLORS
 
-    y_true, proba = _check_scores(y_true, proba, "plot_threshold")
-    m = metrics_at(threshold, y_true, proba)
-    if fig is None:
-        fig = plt.figure(figsize=(12.0, 3.9))
-    # Fixed places for the panels: laying out text with tight_layout is the slow part of a redraw.
-    ax_cm = fig.add_axes((0.07, 0.16, 0.21, 0.68))
-    ax_hist = fig.add_axes((0.37, 0.16, 0.29, 0.68))
-    ax_pr = fig.add_axes((0.73, 0.16, 0.25, 0.68))
-
-    plots.confusion_matrix(confusion_2x2(m), ax=ax_cm, labels=list(CLASS_NAMES),
-                           title=f"confusion matrix at t = {m['threshold']:.2f}")
-    counts = confusion_2x2(m)
-    for i, name in enumerate(("TN", "FP", "FN", "TP")):  # name each cell, in its count's colour
-        row, col = divmod(i, 2)
-        dark = counts[row, col] > counts.max() / 2
-        ax_cm.text(col, row + 0.27, name, ha="center", va="center", fontsize=8,
-                   color="white" if dark else "0.35")
+    ax_cm = fig.add_axes((0.09, 0.31, 0.2, 0.58))
+    ax_hist = fig.add_axes((0.39, 0.31, 0.29, 0.58))
+    ax_pr = fig.add_axes((0.785, 0.31, 0.18, 0.58))
+    image = ax_cm.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=1)
+    ax_cm.set_xticks((0, 1), CLASS_NAMES)
+    ax_cm.set_yticks((0, 1), CLASS_NAMES)
+    ax_cm.set_xlabel("predicted")
+    ax_cm.set_ylabel("true")
+    counts = [[ax_cm.text(j, i - 0.1, "", ha="center", va="center", fontsize=13,
+                          fontweight="bold") for j in (0, 1)] for i in (0, 1)]
+    names = [[ax_cm.text(j, i + 0.25, name, ha="center", va="center", fontsize=10)
+              for j, name in enumerate(row)] for i, row in enumerate((("TN", "FP"), ("FN", "TP")))]
 
     bins = np.linspace(0.0, 1.0, 21)
-    for cls, (colour, hatch, label) in enumerate(((COLORS[0], None, CLASS_NAMES[0]),
-                                                 (COLORS[1], "//", CLASS_NAMES[1]))):
-        ax_hist.hist(proba[y_true == cls], bins=bins, color=colour, alpha=0.7, hatch=hatch,
-                     edgecolor="white" if hatch is None else "black", linewidth=0.5,
-                     label=f"true {label}")
-    ax_hist.axvline(m["threshold"], color=COLORS[7], lw=2, ls="--",
-                    label=f"threshold {m['threshold']:.2f}")
-    # Cut the y axis: the tall bars of the many "not 3" digits would flatten everything else.
-    top = HIST_CUT
+    bars = []  # drawn over the moving shade, so they move too
+    for cls, (colour, hatch) in enumerate(((COLORS[0], None), (COLORS[1], "//"))):
+        bars += ax_hist.hist(proba[y_true == cls], bins=bins, color=colour, alpha=0.8,
+                             hatch=hatch, edgecolor="white" if hatch is None else "black",
+                             linewidth=0.5, label=f"true {CLASS_NAMES[cls]}")[2]
     heights, _ = np.histogram(proba[y_true == 0], bins=bins)
-    for k in np.flatnonzero(heights > top):
-        ax_hist.annotate(f"← {heights[k]} (cut)", xy=(bins[k + 1], top),
-                         xytext=(3, -10), textcoords="offset points", ha="left",
-                         fontsize=8, color=COLORS[0], fontweight="bold")
-    ax_hist.set_ylim(0, top)
+    for k in np.flatnonzero(heights > HIST_CUT):  # tall bars are cut: say how tall
+        bars.append(ax_hist.annotate(
+            f"← {heights[k]} (cut)", xy=(bins[k + 1], HIST_CUT), xytext=(3, -12),
+            textcoords="offset points", ha="left", fontsize=10, color=COLORS[0],
+            fontweight="bold", zorder=5, bbox={"facecolor": "white", "edgecolor": "none",
+                                               "pad": 1}))
+    called = ax_hist.add_patch(Rectangle((0.5, 0), 0.5, HIST_CUT, color=COLORS[3], alpha=0.12,
+                                         zorder=0, label=f"called a {POSITIVE_DIGIT} (p ≥ t)"))
+    line = ax_hist.axvline(0.5, color=COLORS[7], lw=2, ls="--", label="threshold t")
+    ax_hist.set_ylim(0, HIST_CUT)
     ax_hist.set_xlim(0.0, 1.0)
-    ax_hist.set_xlabel(f"predicted probability of a {POSITIVE_DIGIT}")
+    ax_hist.set_xlabel(f"predicted probability p of a {POSITIVE_DIGIT}")
     ax_hist.set_ylabel(f"test digits (axis cut at {HIST_CUT})")
     ax_hist.set_title(f"right of the line: called a {POSITIVE_DIGIT}")
-    ax_hist.legend(loc="upper center", fontsize=8, framealpha=0.95)
+    ax_hist.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=10,
+                   frameon=False)
 
     _, precision, recall = precision_recall_curve(y_true, proba)
     ax_pr.plot(recall, precision, color=COLORS[0], lw=2, marker=".", ms=4,
                label="all thresholds")
-    ax_pr.plot(m["recall"], m["precision"], marker="o", ms=11, color=COLORS[3],
-               markeredgecolor="black", ls="none", label=f"t = {m['threshold']:.2f}")
+    (point,) = ax_pr.plot([], [], marker="o", ms=11, color=COLORS[3], markeredgecolor="black",
+                          ls="none", label="threshold t", clip_on=False)
     ax_pr.set_xlim(-0.02, 1.02)
+    ax_pr.set_xticks((0, 0.5, 1))
     ax_pr.set_ylim(-0.02, 1.05)
     ax_pr.set_xlabel("recall")
     ax_pr.set_ylabel("precision")
-    ax_pr.set_title("precision–recall curve")
-    ax_pr.legend(loc="lower left", fontsize=8)
+    ax_pr.set_title("precision–recall curve", fontsize=11)
+    ax_pr.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1, fontsize=10,
+                 frameon=False)
+    return {"image": image, "counts": counts, "names": names, "called": called, "line": line,
+            "point": point, "title": ax_cm.set_title(""), "bars": bars,
+            "axes": (ax_cm, ax_hist, ax_pr)}
+
+
+def move_threshold(parts: dict, m: dict[str, float]) -> None:
+    """Move the artists of `threshold_parts` to one `metrics_at` result ``m``."""
+    cm = confusion_2x2(m)
+    parts["image"].set_data(cm)
+    parts["image"].set_clim(0, max(int(cm.max()), 1))
+    for i in (0, 1):
+        for j in (0, 1):
+            dark = cm[i, j] > cm.max() / 2
+            parts["counts"][i][j].set_text(str(cm[i, j]))
+            parts["counts"][i][j].set_color("white" if dark else "black")
+            parts["names"][i][j].set_color("white" if dark else "0.3")
+    t = m["threshold"]
+    parts["line"].set_xdata([t, t])
+    parts["called"].set_x(t)
+    parts["called"].set_width(1.0 - t)
+    parts["point"].set_data([m["recall"]], [m["precision"]])
+    parts["title"].set_text(f"confusion matrix, t = {t:.2f}")
+
+
+def plot_threshold(y_true: Array, proba: Array, threshold: float, fig=None):
+    """The explorer's three panels for one threshold, as a figure of their own; returns it."""
+    from matplotlib.figure import Figure
+
+    y_true, proba = _check_scores(y_true, proba, "plot_threshold")
+    fig = Figure(figsize=ThresholdExplorer.figsize) if fig is None else fig
+    parts = threshold_parts(fig, y_true, proba)
+    move_threshold(parts, metrics_at(threshold, y_true, proba))
     return fig
 
 
 # ----------------------------------------------------------------------------- the widget
-class ThresholdExplorer:
-    """The parts of the explorer: ``slider``, ``readout``, ``output`` and ``widget`` (the VBox).
+class ThresholdExplorer(Explorer):
+    """A threshold slider over binary labels and probabilities: the three panels of
+    `threshold_parts` and the readout of `readout_text`. ``metrics`` is the `metrics_at` result
+    on show; ``threshold`` the slider's value rounded to its step."""
 
-    ``set_threshold(t)`` moves the slider from code (and so redraws); ``metrics`` is the
-    ``metrics_at`` result that the readout shows.
-    """
+    title = "Lesson 11 explorer: a threshold slider, the confusion matrix and precision–recall"
+    figsize = (8.4, 4.2)  # 840 px: shown unscaled in a notebook
 
     def __init__(self, y_true: Array | None = None, proba: Array | None = None,
                  threshold: float = THRESHOLD_START) -> None:
-        import ipywidgets as widgets
-
         if (y_true is None) != (proba is None):
             raise ValueError("threshold_explorer: give both y_true and proba, or neither "
                              "(then the lesson's 'is it a 3?' test scores are used).")
@@ -274,50 +307,33 @@ class ThresholdExplorer:
         if not THRESHOLD_MIN <= threshold <= THRESHOLD_MAX:
             raise ValueError(f"threshold_explorer: threshold must be between {THRESHOLD_MIN} "
                              f"and {THRESHOLD_MAX}, got {threshold!r}.")
-        self.slider = widgets.FloatSlider(
-            value=threshold, min=THRESHOLD_MIN, max=THRESHOLD_MAX, step=THRESHOLD_STEP,
-            description="threshold", readout_format=".2f", continuous_update=True,
-            style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-        )
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.output = widgets.Output()
+        self.start = threshold
         self.metrics: dict[str, float] = {}
-        self.slider.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([self.slider, self.readout, self.output])
-        self.widget.add_class("nnedu-threshold")
-        self.redraw()
+        super().__init__()
+
+    def build(self, fig) -> None:
+        self.add_control("threshold", slider("threshold t", self.start, THRESHOLD_MIN,
+                                             THRESHOLD_MAX, THRESHOLD_STEP, width="420px"))
+        self.parts = threshold_parts(fig, self.y_true, self.proba)
+        p = self.parts
+        for artist in (p["image"], *p["counts"][0], *p["counts"][1], *p["names"][0],
+                       *p["names"][1], p["called"], *p["bars"], p["line"], p["point"],
+                       p["title"]):
+            self.moving(artist)
 
     @property
     def threshold(self) -> float:
         """The slider's value, rounded to its step (the slider sends e.g. 0.30000000000000004)."""
-        return round(float(self.slider.value), 2)
+        return round(float(self.controls["threshold"].value), 2)
 
-    def set_threshold(self, threshold: float) -> None:
-        """Move the slider (and so redraw)."""
-        self.slider.value = float(threshold)
-
-    def _on_change(self, _change) -> None:
-        self.redraw()
-
-    def redraw(self) -> None:
-        """Recompute the metrics for the slider's threshold, draw the panels, update the readout."""
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output
-
-        t = self.threshold
-        self.metrics = metrics_at(t, self.y_true, self.proba)
-        with self.output:
-            clear_output(wait=True)
-            fig = plot_threshold(self.y_true, self.proba, t)
-            plt.show()
-            plt.close(fig)
-        # The text last: once the readout shows the new threshold, the new picture is there too.
-        self.readout.value = f"<b>{readout_text(self.metrics)}</b>"
+    def show(self, values) -> str:
+        self.metrics = metrics_at(round(values["threshold"], 2), self.y_true, self.proba)
+        move_threshold(self.parts, self.metrics)
+        return f"<b>{readout_text(self.metrics)}</b>"
 
 
 def threshold_explorer(y_true: Array | None = None, proba: Array | None = None,
-                       threshold: float = THRESHOLD_START):
+                       threshold: float = THRESHOLD_START) -> ThresholdExplorer:
     """A threshold slider over binary labels ``y_true`` (m,) and probabilities ``proba`` (m,)
-    (default: the lesson's "is it a 3?" test digits). Returns a VBox."""
-    return ThresholdExplorer(y_true, proba, threshold).widget
+    (default: the lesson's "is it a 3?" test digits). Displays itself in a notebook."""
+    return ThresholdExplorer(y_true, proba, threshold)

@@ -209,33 +209,50 @@ def test_plot_threshold_shows_the_counts_and_the_threshold(scores):
     for count in (m["tn"], m["fp"], m["fn"], m["tp"]):
         assert str(count) in texts
     assert "t = 0.30" in cm_ax.get_title()
-    assert any("threshold 0.30" == t.get_text() for t in hist_ax.get_legend().get_texts())
+    threshold_line = [line for line in hist_ax.lines if line.get_label() == "threshold t"]
+    assert list(threshold_line[0].get_xdata()) == [0.3, 0.3]
     marker = pr_ax.lines[1]
     assert marker.get_xdata()[0] == pytest.approx(m["recall"])
     assert marker.get_ydata()[0] == pytest.approx(m["precision"])
 
 
+def test_legends_sit_under_the_panels_and_text_is_10pt_or_more(scores):
+    """The threshold line can cross the histogram, never its legend."""
+    y, p = scores
+    explorer = ev.ThresholdExplorer()
+    _, hist_ax, pr_ax = explorer.parts["axes"]
+    renderer = explorer.figure.canvas.get_renderer()
+    for ax in (hist_ax, pr_ax):
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert legend.y1 < ax.get_window_extent(renderer).y0
+    texts = [t for ax in explorer.figure.axes for t in ax.texts]
+    assert texts and min(t.get_fontsize() for t in texts) >= 10
+
+
 def test_widget_starts_at_half_and_follows_the_slider(scores):
     y, p = scores
     explorer = ev.ThresholdExplorer()
+    slider = explorer.controls["threshold"]
     assert "nnedu-readout" in explorer.readout._dom_classes
-    assert explorer.slider.description == "threshold" and explorer.slider.value == 0.5
+    assert slider.description == "threshold t" and slider.value == 0.5
     assert ev.readout_text(ev.metrics_at(0.5, y, p)) in explorer.readout.value
-    explorer.slider.value = 0.1 + 0.1 + 0.1  # 0.30000000000000004, as a slider may send
+    before = explorer.picture
+    slider.value = 0.1 + 0.1 + 0.1  # 0.30000000000000004, as a slider may send
     assert explorer.threshold == 0.3
     assert ev.readout_text(ev.metrics_at(0.3, y, p)) in explorer.readout.value
-    explorer.set_threshold(0.9)
+    assert explorer.picture != before
+    explorer.set(threshold=0.9)
     assert explorer.metrics == ev.metrics_at(0.9, y, p)
-    assert plt.get_fignums() == []  # every redraw closes its figure
+    assert explorer.parts["title"].get_text() == "confusion matrix, t = 0.90"
+    assert explorer.picture == explorer.render_png({"threshold": 0.9})
+    assert plt.get_fignums() == []  # no pyplot figure is ever opened
 
 
 def test_threshold_explorer_with_own_data():
-    import ipywidgets
-
-    box = ev.threshold_explorer([1, 0, 1, 0], [0.9, 0.2, 0.4, 0.6], threshold=0.5)
-    assert isinstance(box, ipywidgets.VBox) and "nnedu-threshold" in box._dom_classes
-    readout = box.children[1].value
-    assert "precision 0.50, recall 0.50" in readout
+    explorer = ev.threshold_explorer([1, 0, 1, 0], [0.9, 0.2, 0.4, 0.6], threshold=0.5)
+    assert isinstance(explorer, ev.ThresholdExplorer)
+    assert "precision 0.50, recall 0.50" in explorer.readout.value
+    assert explorer.picture.startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="both y_true and proba"):
         ev.threshold_explorer([1, 0])
     with pytest.raises(ValueError, match="between"):
