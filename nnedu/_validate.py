@@ -7,6 +7,7 @@ Each check raises a ``ValueError`` or ``TypeError`` that names *who* complained
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 
 import numpy as np
@@ -44,11 +45,15 @@ def check_2d(x: np.ndarray, where: str, name: str = "input") -> None:
 
 def check_finite(x: np.ndarray, where: str, name: str = "input") -> None:
     """Refuse nan and inf: they silently poison every later number."""
-    if not np.all(np.isfinite(x)):
-        bad = int(np.size(x) - np.count_nonzero(np.isfinite(x)))
+    finite = np.isfinite(x)
+    if not np.all(finite):
+        bad = int(np.size(x) - np.count_nonzero(finite))
+        first = tuple(int(i) for i in np.argwhere(~finite)[0])
+        index = first[0] if len(first) == 1 else first
         raise ValueError(
-            f"{where}: the {name} contains {bad} nan or inf value(s). Remove or fill them "
-            f"before training, e.g. with np.nan_to_num or by dropping those rows."
+            f"{where}: the {name} contains {bad} nan or inf value(s), the first one "
+            f"({np.asarray(x)[first]}) at index {index}. Remove or fill them before training, "
+            f"e.g. with np.nan_to_num or by dropping those rows."
         )
 
 
@@ -68,14 +73,28 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, where: str,
     if a.shape == b.shape:
         return
     hint = "Give both arrays the same shape."
-    if a.ndim == 2 and b.ndim == 1 and a.shape[0] == b.shape[0]:
+    if a.ndim == 2 and b.ndim == 1 and a.shape[0] == b.shape[0] and a.shape[1] == 1:
+        hint = f"Make {names[1]} a column too: {names[1]}.reshape(-1, 1)."
+    elif (a.ndim == 2 and b.ndim == 1 and a.shape[0] == b.shape[0]
+            and "cross_entropy" in where):
         hint = (f"{names[1]} looks like integer labels while {names[0]} has one column per class: "
                 f"convert the labels with nnedu.data.one_hot({names[1]}, {a.shape[1]}).")
+    elif a.ndim == 2 and b.ndim == 1 and a.shape[0] == b.shape[0]:
+        hint = (f"{names[0]} has {a.shape[1]} columns but {names[1]} one value per sample: give "
+                f"{names[1]} one column per output (for class labels, one-hot rows: "
+                f"nnedu.data.one_hot({names[1]}, {a.shape[1]})).")
     elif a.ndim == 1 and b.ndim == 2 and a.shape[0] == b.shape[0]:
         hint = f"Reshape {names[0]} with .reshape(-1, 1) or {names[1]} with .ravel()."
     raise ValueError(
         f"{where}: {names[0]} has shape {a.shape} but {names[1]} has shape {b.shape}. {hint}"
     )
+
+
+def check_path(path: object, where: str, example: str = "'model.npz'") -> None:
+    """Require a file name (str or pathlib.Path), not None or a number."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{where}: the path must be a file name such as {example}, "
+                        f"got {path!r}.")
 
 
 def check_positive(value: float, where: str, name: str) -> None:

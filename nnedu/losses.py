@@ -24,13 +24,44 @@ Array = np.ndarray
 EPS = 1e-12
 
 
+def clip_eps(dtype: np.dtype) -> float:
+    """The clip bound for this float type: EPS, or the type's machine epsilon if larger.
+
+    In float32, 1 − 1e-12 rounds to exactly 1.0 and log(1 − p) would be log(0) = −inf;
+    the float32 epsilon (≈ 1.2e-7) is the smallest step below 1 that float32 can show.
+    """
+    return max(EPS, float(np.finfo(dtype).eps))
+
+
 def _pair(y_pred: Array, y_true: Array, where: str) -> tuple[Array, Array]:
+    """Both arrays as floats of the prediction's precision (float32 stays float32)."""
     y_pred = as_float_array(y_pred, where, "y_pred")
-    y_true = as_float_array(y_true, where, "y_true")
+    y_true = as_float_array(y_true, where, "y_true").astype(y_pred.dtype, copy=False)
     check_same_shape(y_pred, y_true, where)
     if y_pred.size == 0:
         raise ValueError(f"{where}: got empty arrays; the loss needs at least one sample.")
     return y_pred, y_true
+
+
+def _probabilities(y_pred: Array, y_true: Array, where: str,
+                   binary: bool = False) -> tuple[Array, Array]:
+    """Like ``_pair``, and refuse predictions outside [0, 1]: those are logits, not p."""
+    p, y = _pair(y_pred, y_true, where)
+    fused = "sigmoid_binary_cross_entropy" if binary else "softmax_cross_entropy"
+    f = "sigmoid" if binary else "softmax"
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(
+            f"{where}: y_pred must be probabilities between 0 and 1 (the output of {f}), but "
+            f"got values from {p.min():.4g} to {p.max():.4g}. These look like logits (raw "
+            f"scores z): apply {f} first, or use {fused}(z, y_true), which takes logits."
+        )
+    if binary and (y.min() < 0 or y.max() > 1):
+        raise ValueError(
+            f"{where}: y_true must be 0 or 1 (or a probability between), got values from "
+            f"{y.min():g} to {y.max():g}. For more than two classes use softmax with "
+            f"categorical_cross_entropy and one-hot targets."
+        )
+    return p, y
 
 
 def _n_samples(y: Array) -> int:
@@ -65,18 +96,20 @@ def mae_gradient(y_pred: Array, y_true: Array) -> Array:
 def binary_cross_entropy(y_pred: Array, y_true: Array) -> float:
     """L = −(1/N) Σ [y log p + (1 − y) log(1 − p)], with p = ŷ a probability in (0, 1).
 
-    p is clipped to [EPS, 1 − EPS] so that a confident wrong answer costs a large but
-    finite amount instead of infinity.
+    p is clipped to [ε, 1 − ε] (ε from ``clip_eps``: 1e-12 in float64) so that a confident
+    wrong answer costs a large but finite amount instead of infinity.
     """
-    p, y = _pair(y_pred, y_true, "binary_cross_entropy")
-    p = np.clip(p, EPS, 1.0 - EPS)
+    p, y = _probabilities(y_pred, y_true, "binary_cross_entropy", binary=True)
+    eps = clip_eps(p.dtype)
+    p = np.clip(p, eps, 1.0 - eps)
     return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
 
 
 def binary_cross_entropy_gradient(y_pred: Array, y_true: Array) -> Array:
     """dL/dp = (p − y) / (p (1 − p)) / N."""
-    p, y = _pair(y_pred, y_true, "binary_cross_entropy_gradient")
-    p = np.clip(p, EPS, 1.0 - EPS)
+    p, y = _probabilities(y_pred, y_true, "binary_cross_entropy_gradient", binary=True)
+    eps = clip_eps(p.dtype)
+    p = np.clip(p, eps, 1.0 - eps)
     return (p - y) / (p * (1.0 - p)) / p.size
 
 
@@ -87,15 +120,15 @@ def categorical_cross_entropy(y_pred: Array, y_true: Array) -> float:
     dividing by m × classes instead (``np.mean`` over everything) would shrink the loss
     and its gradient by the number of classes.
     """
-    p, y = _pair(y_pred, y_true, "categorical_cross_entropy")
-    p = np.clip(p, EPS, 1.0)
+    p, y = _probabilities(y_pred, y_true, "categorical_cross_entropy")
+    p = np.clip(p, clip_eps(p.dtype), 1.0)
     return float(-np.sum(y * np.log(p)) / _n_samples(p))
 
 
 def categorical_cross_entropy_gradient(y_pred: Array, y_true: Array) -> Array:
     """dL/dp_ik = −y_ik / p_ik / m."""
-    p, y = _pair(y_pred, y_true, "categorical_cross_entropy_gradient")
-    p = np.clip(p, EPS, 1.0)
+    p, y = _probabilities(y_pred, y_true, "categorical_cross_entropy_gradient")
+    p = np.clip(p, clip_eps(p.dtype), 1.0)
     return -y / p / _n_samples(p)
 
 
@@ -117,6 +150,18 @@ def sigmoid_binary_cross_entropy_gradient(logits: Array, y_true: Array) -> Array
     """
     z, y = _pair(logits, y_true, "sigmoid_binary_cross_entropy_gradient")
     return (sigmoid(z) - y) / z.size
+
+
+def fused_output_gradient(p: Array, y_true: Array, activation: str) -> Array:
+    """dL/dz for softmax + cross-entropy or sigmoid + binary cross-entropy, from the output.
+
+    The forward pass has already computed p = softmax(z) (or σ(z)), so the fused gradient
+    needs no second softmax: dL/dz = (p − y) / m for softmax (m samples), (p − y) / N for
+    sigmoid (binary cross-entropy averages over all N entries). Same numbers as
+    ``softmax_cross_entropy_gradient(z, y)`` / ``sigmoid_binary_cross_entropy_gradient(z, y)``.
+    """
+    p, y = _pair(p, y_true, "fused_output_gradient")
+    return (p - y) / (_n_samples(p) if activation == "softmax" else p.size)
 
 
 def softmax_cross_entropy(logits: Array, y_true: Array) -> float:

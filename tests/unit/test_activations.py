@@ -30,12 +30,19 @@ CASES = [(name, {}) for name in act.ACTIVATIONS] + [
 ]
 CASE_IDS = [f"{name}-{kw['alpha']}" if kw else name for name, kw in CASES]
 
-# Inputs for the stability properties: anything from -1e4 to 1e4, any shape up to 3-D.
-FLOATS = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False)
-ARRAYS = hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=6),
-                    elements=FLOATS)
-MATRICES = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6),
-                      elements=FLOATS)
+# Inputs for the stability properties: anything from -1e4 to 1e4, any shape up to 3-D, in
+# float64 or float32 (values that float32 can hold, so both precisions see the same numbers).
+FLOATS = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False, width=32)
+DTYPES = st.sampled_from([np.float64, np.float32])
+ARRAYS = DTYPES.flatmap(lambda dtype: hnp.arrays(
+    dtype, hnp.array_shapes(min_dims=1, max_dims=3, max_side=6), elements=FLOATS))
+MATRICES = DTYPES.flatmap(lambda dtype: hnp.arrays(
+    dtype, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=FLOATS))
+
+
+def eps(x: np.ndarray) -> float:
+    """The machine epsilon of x's float type (2.2e-16 in float64, 1.2e-7 in float32)."""
+    return float(np.finfo(x.dtype).eps)
 
 
 def strict_numpy():
@@ -194,16 +201,19 @@ def test_activation_and_derivative_are_finite_without_warnings(name, z):
         a = f(z)
         d = df(z)
     assert a.shape == z.shape and d.shape == z.shape
+    assert a.dtype == z.dtype and d.dtype == z.dtype  # float32 stays float32
     assert np.all(np.isfinite(a)) and np.all(np.isfinite(d))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", list(act.ACTIVATIONS))
-def test_extreme_inputs(name):
+def test_extreme_inputs(name, dtype):
     f, df = act.ACTIVATIONS[name]
-    z = np.array([-1e4, -710.0, -50.0, 0.0, 50.0, 710.0, 1e4])
+    z = np.array([-1e4, -710.0, -50.0, 0.0, 50.0, 710.0, 1e4], dtype=dtype)
     with warnings.catch_warnings(), strict_numpy():
         warnings.simplefilter("error")
         assert np.all(np.isfinite(f(z))) and np.all(np.isfinite(df(z)))
+        assert f(z).dtype == dtype and df(z).dtype == dtype
 
 
 @settings(max_examples=100)
@@ -214,16 +224,18 @@ def test_softmax_rows_are_probabilities(z):
         p = act.softmax(z)
         back = act.softmax_backward(z, np.ones_like(z))
     assert p.shape == z.shape and back.shape == z.shape
+    assert p.dtype == z.dtype and back.dtype == z.dtype
     assert np.all(p >= 0.0) and np.all(p <= 1.0)
-    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e4 * eps(z))
     assert np.all(np.isfinite(back))
     # A constant upstream gradient does not change the loss: Σ_k p_k = 1 always.
-    np.testing.assert_allclose(back, 0.0, atol=1e-12)
+    np.testing.assert_allclose(back, 0.0, atol=1e4 * eps(z))
 
 
 @settings(max_examples=60)
 @given(z=MATRICES, shift=st.floats(-100, 100))
 def test_softmax_ignores_a_constant_shift(z, shift):
+    z = z.astype(np.float64)  # z + shift must be exact for the two to be equal
     np.testing.assert_allclose(act.softmax(z + shift), act.softmax(z), atol=1e-12)
 
 
@@ -234,8 +246,8 @@ def test_sigmoid_symmetry_and_range(z):
         warnings.simplefilter("error")
         s = act.sigmoid(z)
         s_neg = act.sigmoid(-z)
-    assert np.all(s >= 0.0) and np.all(s <= 1.0)
-    np.testing.assert_allclose(s_neg, 1.0 - s, rtol=0, atol=1e-15)
+    assert np.all(s >= 0.0) and np.all(s <= 1.0) and s.dtype == z.dtype
+    np.testing.assert_allclose(s_neg, 1.0 - s, rtol=0, atol=eps(z))
 
 
 @settings(max_examples=60)

@@ -186,23 +186,26 @@ def test_unknown_loss_suggests_the_closest_name():
 
 
 # ------------------------------------------------------------------ stability properties
-FLOATS = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False)
-PROBS = st.floats(0.0, 1.0)
+# Values float32 can hold, drawn as float64 or float32 arrays: both precisions are checked.
+FLOATS = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False, width=32)
+PROBS = st.floats(0.0, 1.0, width=32)
 SHAPES = hnp.array_shapes(min_dims=2, max_dims=2, max_side=5)
+DTYPES = st.sampled_from([np.float64, np.float32])
 
 
 @st.composite
 def pairs(draw, elements_pred, elements_true):
-    shape = draw(SHAPES)
-    return (draw(hnp.arrays(np.float64, shape, elements=elements_pred)),
-            draw(hnp.arrays(np.float64, shape, elements=elements_true)))
+    shape, dtype = draw(SHAPES), draw(DTYPES)
+    return (draw(hnp.arrays(dtype, shape, elements=elements_pred)),
+            draw(hnp.arrays(dtype, shape, elements=elements_true)))
 
 
 @st.composite
 def one_hot_pairs(draw, elements_pred):
-    m, k = draw(SHAPES)
+    (m, k), dtype = draw(SHAPES), draw(DTYPES)
     labels = draw(hnp.arrays(np.int64, m, elements=st.integers(0, k - 1)))
-    return draw(hnp.arrays(np.float64, (m, k), elements=elements_pred)), np.eye(k)[labels]
+    return (draw(hnp.arrays(dtype, (m, k), elements=elements_pred)),
+            np.eye(k, dtype=dtype)[labels])
 
 
 def assert_finite_loss_and_gradient(value_fn, grad_fn, y_pred, y_true):
@@ -212,6 +215,7 @@ def assert_finite_loss_and_gradient(value_fn, grad_fn, y_pred, y_true):
         grad = grad_fn(y_pred, y_true)
     assert isinstance(value, float) and math.isfinite(value) and value >= 0.0
     assert grad.shape == y_pred.shape and np.all(np.isfinite(grad))
+    assert grad.dtype == y_pred.dtype  # float32 stays float32
 
 
 @settings(max_examples=60)
@@ -257,3 +261,16 @@ def test_categorical_cross_entropy_of_one_sample_given_as_a_flat_row():
         assert "categorical_cross_entropy" in str(err) and "2-D" in str(err)
     else:
         assert value == pytest.approx(-math.log(0.7))  # not −log(0.7) / 3
+
+
+@pytest.mark.parametrize("p, y", [(1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.0, 0.0)])
+def test_binary_cross_entropy_in_float32_at_the_ends_is_finite(p, y):
+    p32, y32 = np.float32([[p]]), np.float32([[y]])
+    with warnings.catch_warnings(), strict_numpy():
+        warnings.simplefilter("error")
+        value = losses.binary_cross_entropy(p32, y32)
+        grad = losses.binary_cross_entropy_gradient(p32, y32)
+    assert math.isfinite(value) and np.all(np.isfinite(grad)) and grad.dtype == np.float32
+    if p != y:  # a confident wrong answer costs −log(ε) with ε the float32 epsilon
+        assert value == pytest.approx(-math.log(np.finfo(np.float32).eps), rel=1e-6)
+    assert losses.clip_eps(np.float64) == losses.EPS == 1e-12
