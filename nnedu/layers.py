@@ -6,8 +6,11 @@ Every layer has the same two methods:
   backward pass will need;
 * ``backward(grad_output)`` receives dL/d(output) and returns dL/d(input), filling
   ``self.grads`` with dL/d(parameter) for each entry of ``self.params``.
+  ``backward(grad_output, input_grad=False)`` fills ``grads`` but may skip dL/d(input) and
+  return None: the first layer of a network has nobody below it to hand it to.
 
-Arrays are batch-first: ``x`` has shape (batch, in_features).
+Arrays are batch-first: ``x`` has shape (batch, in_features). Precision follows the data:
+a float32 layer given float32 input computes and returns float32.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ class Layer:
     def forward(self, x: Array, training: bool = False) -> Array:
         raise NotImplementedError
 
-    def backward(self, grad_output: Array) -> Array:
+    def backward(self, grad_output: Array, input_grad: bool = True) -> Array | None:
         raise NotImplementedError
 
     def output_features(self, in_features: int) -> int:
@@ -73,6 +76,18 @@ class Layer:
     def config(self) -> dict:
         """The constructor arguments, so ``Sequential.load`` can rebuild the layer."""
         return {"name": self.name}
+
+    def _grad(self, grad_output: object, shape: tuple[int, ...]) -> Array:
+        """grad_output as a float array of the layer output's shape, or a clear error."""
+        g = as_float_array(grad_output, f"{self.name}.backward", "grad_output")
+        if g.shape != shape:
+            raise ValueError(
+                f"{self.name}.backward: grad_output (dL/d output) must have the shape of this "
+                f"layer's last output, {shape}, but got shape {g.shape}. Pass the gradient that "
+                f"the layer above returned (or the loss gradient), for the same batch as the "
+                f"last forward()."
+            )
+        return g
 
     def _saved(self, attr: str) -> Array:
         value = getattr(self, attr, None)
@@ -97,6 +112,7 @@ class Dense(Layer):
               db = Σ_batch dz        (out,)
               dx = dz @ Wᵀ           (batch, in) handed to the layer below
     The 1/m of the average is already inside dz (it comes from the loss gradient).
+    The first layer of a network skips dx (``input_grad=False``): nothing is below it.
     """
 
     def __init__(self, in_features: int, out_features: int, init: str = "he",
@@ -122,12 +138,12 @@ class Dense(Layer):
         self.x = x
         return x @ self.params["W"] + self.params["b"]
 
-    def backward(self, grad_output: Array) -> Array:
+    def backward(self, grad_output: Array, input_grad: bool = True) -> Array | None:
         x = self._saved("x")
-        dz = grad_output
+        dz = self._grad(grad_output, (len(x), self.out_features))
         self.grads["W"] = x.T @ dz
         self.grads["b"] = dz.sum(axis=0)
-        return dz @ self.params["W"].T
+        return dz @ self.params["W"].T if input_grad else None
 
     def output_features(self, in_features: int) -> int:
         return self.out_features
@@ -152,21 +168,22 @@ class Activation(Layer):
         self.activation = activation.lower()
         super().__init__(name or self.activation)
         self.kwargs = kwargs
+        if self.activation == "softmax":
+            self.f, self.df = softmax, None
+        else:
+            self.f, self.df = get_activation(self.activation)
         self.z: Array | None = None
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        self.z = x
-        if self.activation == "softmax":
-            return softmax(x)
-        f, _ = get_activation(self.activation)
-        return f(x, **self.kwargs)
+        self.z = as_float_array(x, f"Activation layer '{self.name}'")
+        return self.f(self.z, **self.kwargs)
 
-    def backward(self, grad_output: Array) -> Array:
+    def backward(self, grad_output: Array, input_grad: bool = True) -> Array:
         z = self._saved("z")
+        grad_output = self._grad(grad_output, z.shape)
         if self.activation == "softmax":
             return softmax_backward(z, grad_output)
-        _, df = get_activation(self.activation)
-        return grad_output * df(z, **self.kwargs)
+        return grad_output * self.df(z, **self.kwargs)
 
     def config(self) -> dict:
         return {"activation": self.activation, "name": self.name, **self.kwargs}
@@ -180,13 +197,15 @@ class PReLU(Layer):
               dz = da ⊙ (1 if z > 0 else α)
     """
 
-    def __init__(self, num_features: int, alpha: float = 0.25, name: str | None = None) -> None:
+    def __init__(self, num_features: int, alpha: float = 0.25, name: str | None = None,
+                 dtype: type = np.float64) -> None:
         super().__init__(name or "prelu")
-        if not isinstance(num_features, (int, np.integer)) or num_features < 1:
+        if (not isinstance(num_features, (int, np.integer)) or isinstance(num_features, bool)
+                or num_features < 1):
             raise ValueError(
                 f"PReLU: num_features must be a whole number ≥ 1, got {num_features!r}.")
         self.num_features = int(num_features)
-        self.params["alpha"] = np.full(self.num_features, float(alpha))
+        self.params["alpha"] = np.full(self.num_features, float(alpha), dtype=dtype)
         self.z: Array | None = None
 
     def forward(self, x: Array, training: bool = False) -> Array:
@@ -196,9 +215,12 @@ class PReLU(Layer):
         self.z = x
         return np.where(x > 0, x, self.params["alpha"] * x)
 
-    def backward(self, grad_output: Array) -> Array:
+    def backward(self, grad_output: Array, input_grad: bool = True) -> Array | None:
         z = self._saved("z")
+        grad_output = self._grad(grad_output, z.shape)
         self.grads["alpha"] = np.sum(grad_output * np.where(z > 0, 0.0, z), axis=0)
+        if not input_grad:
+            return None
         return grad_output * np.where(z > 0, 1.0, self.params["alpha"])
 
     def config(self) -> dict:
@@ -228,15 +250,17 @@ class Dropout(Layer):
         self.scaled_mask: Array | None = None
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        x = as_float_array(x, f"Dropout layer '{self.name}'")
         if not training or self.rate == 0.0:
             self.scaled_mask = np.ones_like(x)
             return x
         keep = 1.0 - self.rate
-        self.scaled_mask = (self.rng.random(x.shape) < keep) / keep
+        self.scaled_mask = (self.rng.random(x.shape) < keep).astype(x.dtype) / keep
         return x * self.scaled_mask
 
-    def backward(self, grad_output: Array) -> Array:
-        return grad_output * self._saved("scaled_mask")
+    def backward(self, grad_output: Array, input_grad: bool = True) -> Array:
+        mask = self._saved("scaled_mask")
+        return self._grad(grad_output, mask.shape) * mask
 
     def config(self) -> dict:
         return {"rate": self.rate, "name": self.name}

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nnedu._validate import as_float_array, check_2d, check_finite, unknown_name
+from nnedu._validate import as_float_array, check_2d, check_finite, check_path, unknown_name
 from nnedu.layers import LAYER_TYPES, Activation, Dense, Dropout, Layer
 from nnedu.losses import (
     LOSSES,
+    fused_output_gradient,
     get_loss,
     sigmoid_binary_cross_entropy,
     sigmoid_binary_cross_entropy_gradient,
@@ -27,6 +28,25 @@ from nnedu.losses import (
 
 Array = np.ndarray
 FILE_FORMAT = "nnedu-sequential-1"
+
+
+class _class_only(classmethod):
+    """A classmethod that refuses to be called on an instance.
+
+    ``Sequential.load(path)`` returns a *new* network; called as ``model.load(path)`` it
+    would leave ``model`` unchanged, a silent surprise, so that call raises instead.
+    """
+
+    def __get__(self, instance, owner=None):
+        if instance is not None:
+            def refuse(*args, **kwargs):
+                raise TypeError(
+                    "Sequential.load builds a new network from the file; it cannot fill an "
+                    "existing one. Write model = Sequential.load(path) instead of "
+                    "model.load(path)."
+                )
+            return refuse
+        return super().__get__(instance, owner)
 
 
 class Sequential:
@@ -74,37 +94,37 @@ class Sequential:
             x = layer.forward(x, training=training)
         return x
 
-    def backward(self, grad_output: Array) -> Array:
-        """Run dL/d(output) through the layers in reverse; returns dL/d(input)."""
-        for layer in reversed(self.layers):
-            grad_output = layer.backward(grad_output)
-        return grad_output
+    def backward(self, grad_output: Array, input_grad: bool = True) -> Array | None:
+        """Run dL/d(output) through the layers in reverse; returns dL/d(input).
+
+        ``input_grad=False`` lets the first layer skip dL/d(input) (training never uses
+        it) and returns None.
+        """
+        return _backward(self.layers, grad_output, input_grad)
 
     def loss_and_backward(self, x: Array, y: Array,
                           loss: str = "categorical_cross_entropy",
-                          training: bool = True) -> float:
-        """One forward pass, the loss, and one backward pass. Returns the loss value.
+                          training: bool = True, value: bool = True) -> float | None:
+        """One forward pass, one backward pass, and the loss value (None if ``value=False``).
 
         If the network ends in softmax and the loss is categorical cross-entropy (or sigmoid
-        and binary cross-entropy), the two are handled together: dL/dz = (p − y) / m is
-        sent straight to the layer before the activation. It is the same gradient as
-        chaining them one by one, but it cannot overflow or divide by a tiny probability.
+        and binary cross-entropy), the two are handled together: dL/dz = (p − y) / m, from
+        the output p the forward pass already computed, is sent straight to the layer
+        before the activation. It is the same gradient as chaining them one by one, but it
+        cannot overflow or divide by a tiny probability. The training loop passes
+        ``value=False``: the loss number is not needed to take a step.
         """
         output = self.forward(x, training=training)
         last = self.layers[-1]
         fused = _fused_pair(last, loss)
         if fused is not None:
-            value_fn, grad_fn = fused
-            logits = last.z
-            value = value_fn(logits, y)
-            grad = grad_fn(logits, y)
-            for layer in reversed(self.layers[:-1]):
-                grad = layer.backward(grad)
-            return value
+            value_fn, _ = fused
+            grad = fused_output_gradient(output, y, last.activation)  # dL/dz
+            _backward(self.layers[:-1], grad, input_grad=False)
+            return value_fn(last.z, y) if value else None  # the loss from the logits z
         value_fn, grad_fn = get_loss(loss)
-        value = value_fn(output, y)
-        self.backward(grad_fn(output, y))
-        return value
+        _backward(self.layers, grad_fn(output, y), input_grad=False)
+        return value_fn(output, y) if value else None
 
     # ------------------------------------------------------------ parameters
     def named_parameters(self) -> list[tuple[str, Array]]:
@@ -180,6 +200,13 @@ class Sequential:
     # ------------------------------------------------------------ save / load
     def save(self, path: str | os.PathLike) -> None:
         """Save layers and weights to a ``.npz`` file (plain arrays, no pickle)."""
+        check_path(path, "Sequential.save")
+        folder = os.path.dirname(os.fspath(path)) or "."
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(
+                f"Sequential.save: the folder {folder!r} does not exist. Create it first, "
+                f"os.makedirs({folder!r}, exist_ok=True), or save elsewhere, e.g. 'model.npz'."
+            )
         config = [{"type": type(layer).__name__, "config": layer.config()} for layer in self.layers]
         arrays = {f"param:{i}:{key}": value
                   for i, layer in enumerate(self.layers) for key, value in layer.params.items()}
@@ -187,17 +214,26 @@ class Sequential:
             np.savez(file, format=np.array(FILE_FORMAT), config=np.array(json.dumps(config)),
                      **arrays)
 
-    @classmethod
+    @_class_only
     def load(cls, path: str | os.PathLike) -> Sequential:
-        """Rebuild a network saved with ``save``. Refuses pickled or foreign files."""
+        """Rebuild a network saved with ``save``: ``model = Sequential.load(path)``.
+
+        Refuses pickled or foreign files. It builds a new network; ``model.load(path)`` on an
+        existing one raises an error that says so (it would otherwise change nothing).
+        """
+        check_path(path, "Sequential.load")
         try:
-            data = np.load(path, allow_pickle=False)
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError("it holds a single array, not a saved network")
-            with data:
-                arrays = {key: data[key] for key in data.files}
+            with open(path, "rb") as file:  # closed even when the file is damaged
+                data = np.load(file, allow_pickle=False)
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise ValueError("it holds a single array, not a saved network")
+                with data:
+                    arrays = {key: data[key] for key in data.files}
         except FileNotFoundError:
             raise FileNotFoundError(f"Sequential.load: no file at {os.fspath(path)!r}.") from None
+        except IsADirectoryError:
+            raise ValueError(f"Sequential.load: {os.fspath(path)!r} is a folder; give the "
+                             f"model file inside it, e.g. 'model.npz'.") from None
         except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
             raise ValueError(
                 f"Sequential.load: {os.fspath(path)!r} is not a readable nnedu model file "
@@ -226,6 +262,14 @@ class Sequential:
                     )
                 layer.params[key] = stored.copy()
         return model
+
+
+def _backward(layers: Sequence[Layer], grad: Array, input_grad: bool) -> Array | None:
+    """Backward through ``layers`` from the last to the first; the first one returns dL/dx
+    only if ``input_grad``."""
+    for i in range(len(layers) - 1, -1, -1):
+        grad = layers[i].backward(grad, input_grad=input_grad or i > 0)
+    return grad
 
 
 def _build_layer(entry: dict) -> Layer:
@@ -259,7 +303,8 @@ def mlp(sizes: Sequence[int] = (64, 64, 10), activation: str = "relu", output: s
     faster; give the data as float32 too.
     """
     sizes = list(sizes)
-    if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or s < 1 for s in sizes):
+    if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 1
+                             for s in sizes):
         raise ValueError(
             f"mlp: sizes must list at least an input and an output size, all whole numbers ≥ 1, "
             f"e.g. (64, 64, 10); got {sizes!r}."

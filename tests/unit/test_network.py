@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from nnedu import losses
+from nnedu import activations, losses
 from nnedu.gradcheck import numerical_gradient, relative_error
 from nnedu.layers import Activation, Dense, Dropout, PReLU
 from nnedu.network import Sequential, mlp
@@ -432,3 +432,103 @@ def test_save_and_load_with_the_same_name_without_suffix(tmp_path):
     loaded = Sequential.load(path)
     X = np.ones((2, 3))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+# ------------------------------------------------------------------ float32 stays float32
+FLOAT32_ACTIVATIONS = ["relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "swish", "linear"]
+
+
+@pytest.mark.parametrize("output, loss, n_out", [
+    ("softmax", "categorical_cross_entropy", 3),  # the fused path
+    ("sigmoid", "binary_cross_entropy", 1),       # the fused path
+    ("linear", "mse", 2),                         # loss gradient, then every layer
+])
+def test_every_layer_of_a_float32_model_computes_in_float32(output, loss, n_out):
+    f32 = np.float32
+    layers = [Dense(4, 6, seed=0, dtype=f32)]
+    for name in FLOAT32_ACTIVATIONS:
+        layers += [Activation(name), Dense(6, 6, seed=1, dtype=f32)]
+    layers += [PReLU(6, dtype=f32), Dropout(0.3, seed=0), Dense(6, n_out, seed=2, dtype=f32),
+               Activation(output)]
+    model = Sequential(layers)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 4)).astype(f32)
+    y = (np.eye(3)[rng.integers(0, 3, 8)] if n_out == 3 else
+         rng.integers(0, 2, (8, 1)) if n_out == 1 else rng.normal(size=(8, 2))).astype(f32)
+    x = X
+    for layer in model.layers:  # every layer's output, one by one
+        x = layer.forward(x, training=True)
+        assert x.dtype == f32, f"{layer.name} returned {x.dtype}"
+    value = model.loss_and_backward(X, y, loss)
+    assert np.isfinite(value)
+    for (name, p), g in zip(model.named_parameters(), model.gradients()):
+        assert p.dtype == f32 and g.dtype == f32, f"{name}: {p.dtype}, gradient {g.dtype}"
+    grad_in = model.backward(np.ones((8, n_out), dtype=f32))  # dL/dX when asked for
+    assert grad_in.dtype == f32 and grad_in.shape == X.shape
+
+
+def test_float32_training_keeps_parameters_gradients_and_optimizer_state_float32():
+    from nnedu.optim import Adam
+    from nnedu.train import fit
+
+    f32 = np.float32
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3)).astype(f32)
+    y = rng.integers(0, 3, 40)
+    model = mlp((3, 8, 3), seed=0, dtype=f32)
+    opt = Adam(0.01, weight_decay=1e-3)
+    history = fit(model, X, y, optimizer=opt, epochs=3, batch_size=16, progress=False)
+    assert all(p.dtype == f32 for p in model.parameters())
+    assert all(g.dtype == f32 for g in model.gradients())
+    assert all(buf.dtype == f32 for state in opt.state for buf in state.values())
+    assert model.predict_proba(X).dtype == f32 and np.isfinite(history["loss"]).all()
+
+
+# ------------------------------------------------------------------ the lean step
+@pytest.mark.parametrize("output, loss, n_out", [
+    ("softmax", "categorical_cross_entropy", 3), ("sigmoid", "binary_cross_entropy", 1),
+    ("linear", "mse", 2)])
+def test_a_step_without_the_loss_value_gives_the_same_gradients(output, loss, n_out):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(6, 4))
+    y = (np.eye(3)[rng.integers(0, 3, 6)] if n_out == 3 else
+         rng.integers(0, 2, (6, 1)).astype(float) if n_out == 1 else rng.normal(size=(6, 2)))
+    with_value, without = mlp((4, 5, n_out), output=output, seed=0), mlp((4, 5, n_out),
+                                                                         output=output, seed=0)
+    value = with_value.loss_and_backward(X, y, loss)
+    assert without.loss_and_backward(X, y, loss, value=False) is None
+    for g, h in zip(with_value.gradients(), without.gradients()):
+        np.testing.assert_array_equal(g, h)
+    assert value == pytest.approx(
+        {"softmax": losses.softmax_cross_entropy, "sigmoid": losses.sigmoid_binary_cross_entropy,
+         "linear": losses.mse}[output](
+            with_value.layers[-1].z if output != "linear" else with_value.forward(X), y),
+        rel=1e-15)
+
+
+def test_the_fused_gradient_from_the_output_is_the_one_from_the_logits():
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(5, 4)) * 30
+    y = np.eye(4)[rng.integers(0, 4, 5)]
+    np.testing.assert_array_equal(
+        losses.fused_output_gradient(activations.softmax(z), y, "softmax"),
+        losses.softmax_cross_entropy_gradient(z, y))
+    yb = rng.integers(0, 2, (5, 1)).astype(float)
+    np.testing.assert_array_equal(
+        losses.fused_output_gradient(activations.sigmoid(z[:, :1]), yb, "sigmoid"),
+        losses.sigmoid_binary_cross_entropy_gradient(z[:, :1], yb))
+
+
+def test_the_first_layer_skips_dx_but_fills_its_gradients():
+    dense = Dense(3, 2, seed=0)
+    x, g = np.ones((4, 3)), np.arange(8.0).reshape(4, 2)
+    dense.forward(x)
+    dx = dense.backward(g)
+    grads = {k: v.copy() for k, v in dense.grads.items()}
+    assert dense.backward(g, input_grad=False) is None
+    np.testing.assert_array_equal(dense.grads["W"], grads["W"])
+    np.testing.assert_array_equal(dx, g @ dense.params["W"].T)
+    model = mlp((3, 4, 2), seed=0)
+    model.forward(x)
+    assert model.backward(np.ones((4, 2)), input_grad=False) is None
+    assert model.backward(np.ones((4, 2))).shape == (4, 3)
