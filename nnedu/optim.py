@@ -16,6 +16,19 @@ Weight decay: ``weight_decay`` (L2) adds λ·w to g, the gradient of (λ/2)·‖
 λ₁·sign(w), the gradient of λ₁·Σ|w|. Both apply to weight matrices only (arrays with two
 or more dimensions), not to biases.
 
+Conventions differ between libraries, so the same settings can give other numbers:
+* Momentum: v ← μv + g, w ← w − ηv, as PyTorch's SGD; Keras keeps v ← μv − ηg, w ← w + v
+  (the same steps while η is constant, different once a schedule changes η).
+* Adagrad: G starts at 0 and ε is added outside the root, g / (√G + ε), as PyTorch
+  (ε = 1e-10); Keras and optax start G at 0.1 and put ε inside, g / √(G + ε).
+* RMSprop: ε outside the root, g / (√s + ε), and ρ = 0.9, as PyTorch but with its
+  alpha = 0.99; Keras and optax put ε inside, g / √(s + ε).
+* Adam: ε sits in the textbook place, m̂ / (√v̂ + ε), as PyTorch and optax; Keras adds its
+  ε̂ = 1e-7 to √v in the step-size form (ε = ε̂ / √(1 − β₂ᵗ) here).
+* ``weight_decay`` is coupled L2: λ·w joins g *before* momentum or Adam's moments, as
+  PyTorch's ``Adam(weight_decay=…)``; AdamW (PyTorch ``AdamW``, Keras' ``weight_decay``,
+  optax ``adamw``) decouples it: w ← w − η·λ·w beside the Adam step.
+
 A learning-rate ``schedule`` is a function epoch → factor; the step uses η · factor.
 """
 
@@ -55,6 +68,25 @@ def cosine(total_epochs: int, min_factor: float = 0.0) -> Schedule:
 
 
 # ---------------------------------------------------------------- base class
+def _check_fraction(value: object, where: str, name: str, usual: str) -> float:
+    """Require a number in [0, 1), such as a momentum or a decay rate."""
+    if (not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool)
+            or not 0.0 <= value < 1.0):
+        raise ValueError(f"{where}: {name} must be a number in [0, 1), got {value!r}; "
+                         f"{usual} is usual.")
+    return float(value)
+
+
+def _check_eps(value: object, where: str) -> float:
+    """Require ε > 0: with ε = 0 a weight whose gradients were all 0 divides 0 by 0."""
+    if (not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool)
+            or not 0.0 < value < float("inf")):
+        raise ValueError(f"{where}: eps must be a small positive number such as 1e-8, got "
+                         f"{value!r}. It keeps the division finite when a gradient is 0; "
+                         f"with eps ≤ 0 the step becomes nan or infinite.")
+    return float(value)
+
+
 class Optimizer:
     """Shared parts: learning rate, schedule, weight decay and per-parameter state."""
 
@@ -63,8 +95,13 @@ class Optimizer:
         where = type(self).__name__
         check_positive(lr, where, "the learning rate lr")
         for label, value in (("weight_decay", weight_decay), ("l1", l1)):
-            if not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"{where}: {label} must be ≥ 0, got {value!r}.")
+            if (not isinstance(value, (int, float, np.integer, np.floating))
+                    or isinstance(value, bool) or not 0 <= value < float("inf")):
+                raise ValueError(f"{where}: {label} must be a number ≥ 0 (0 turns it off), "
+                                 f"got {value!r}.")
+        if schedule is not None and not callable(schedule):
+            raise TypeError(f"{where}: schedule must be a function epoch → factor, such as "
+                            f"cosine(100) or step_decay(0.5, 10), got {schedule!r}.")
         self.lr = float(lr)
         self.weight_decay = float(weight_decay)
         self.l1 = float(l1)
@@ -72,6 +109,7 @@ class Optimizer:
         self.epoch = 0
         self.t = 0  # number of steps taken
         self.state: list[dict[str, Array]] = []
+        self._params: list[Array] = []  # the arrays this optimizer's state belongs to
 
     def set_epoch(self, epoch: int) -> None:
         """Tell the schedule which epoch it is (the training loop calls this)."""
@@ -92,18 +130,48 @@ class Optimizer:
 
     def step(self, params: Sequence[Array], grads: Sequence[Array]) -> None:
         """Update every parameter in place from its gradient."""
-        if len(params) != len(grads):
-            raise ValueError(f"{type(self).__name__}.step: got {len(params)} parameters but "
-                             f"{len(grads)} gradients; pass them in the same order.")
-        if not self.state:
-            self.state = [{} for _ in params]
+        self._check(params, grads)
         self.t += 1
         lr = self.current_lr
         for w, g, state in zip(params, grads, self.state):
             self.update(w, self.regularised(w, g), state, lr)
 
+    def _check(self, params: Sequence[Array], grads: Sequence[Array]) -> None:
+        """One gradient per parameter, of its shape; the same arrays at every step."""
+        if len(params) != len(grads):
+            raise ValueError(f"{type(self).__name__}.step: got {len(params)} parameters but "
+                             f"{len(grads)} gradients; pass them in the same order.")
+        if any(getattr(g, "shape", None) != w.shape for w, g in zip(params, grads)):
+            i = next(i for i, (w, g) in enumerate(zip(params, grads))
+                     if np.shape(g) != np.shape(w))
+            raise ValueError(
+                f"{type(self).__name__}.step: gradient {i} has shape {np.shape(grads[i])} but "
+                f"its parameter has shape {np.shape(params[i])}. Each gradient must match its "
+                f"parameter; pass model.parameters() and model.gradients() in the same order.")
+        if not self.state:  # the first step: start with an empty memory per parameter
+            self.state = [{} for _ in params]
+        if not self._params:  # the memory belongs to the arrays of the first step
+            self._params = list(params)
+        elif len(params) != len(self._params) or any(
+                p is not q for p, q in zip(params, self._params)):
+            self._refuse_other_parameters(params)
+
     def update(self, w: Array, g: Array, state: dict[str, Array], lr: float) -> None:
         raise NotImplementedError
+
+    def _refuse_other_parameters(self, params: Sequence[Array]) -> None:
+        """An optimizer remembers one model (velocities, Adam's m and v, the step count t)."""
+        shapes = [np.shape(p) for p in params]
+        mine = [p.shape for p in self._params]
+        what = ("arrays of other shapes" if shapes != mine else
+                "other arrays of the same shapes (another model, or copies of the weights)")
+        raise ValueError(
+            f"{type(self).__name__}.step: this optimizer already took {self.t} step(s) for "
+            f"{len(mine)} parameter arrays {mine}, and now got {what}: {shapes}. Its memory "
+            f"(step count and any velocity or moments) belongs to the first model. Create a new "
+            f"optimizer for each model, e.g. Adam(lr=0.01), and pass the same arrays (updated "
+            f"in place) every step."
+        )
 
 
 # ---------------------------------------------------------------- optimizers
@@ -120,11 +188,10 @@ class SGD(Optimizer):
     def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
                  **kwargs) -> None:
         super().__init__(lr, **kwargs)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}; 0.9 is usual.")
-        if nesterov and momentum == 0.0:
+        self.momentum = _check_fraction(momentum, "SGD", "momentum", "0.9")
+        if nesterov and self.momentum == 0.0:
             raise ValueError("SGD: nesterov=True needs a momentum > 0, e.g. momentum=0.9.")
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self.nesterov = bool(nesterov)
 
     def update(self, w: Array, g: Array, state: dict[str, Array], lr: float) -> None:
         if self.momentum == 0.0:
@@ -140,11 +207,15 @@ class SGD(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """Adagrad: each weight's step shrinks with the sum of its past squared gradients."""
+    """Adagrad: each weight's step shrinks with the sum of its past squared gradients.
+
+    G starts at 0 and ε is added outside the root, w ← w − η g / (√G + ε) (PyTorch's
+    convention; Keras and optax start G at 0.1 and use g / √(G + ε)).
+    """
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-8, **kwargs) -> None:
         super().__init__(lr, **kwargs)
-        self.eps = eps
+        self.eps = _check_eps(eps, "Adagrad")
 
     def update(self, w: Array, g: Array, state: dict[str, Array], lr: float) -> None:
         G = _buffer(state, "sum_sq", w)
@@ -153,13 +224,16 @@ class Adagrad(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop: like Adagrad, but with a moving average of squared gradients (decay ρ)."""
+    """RMSprop: like Adagrad, but with a moving average of squared gradients (decay ρ).
+
+    ε is added outside the root, w ← w − η g / (√s + ε) (PyTorch's convention, whose
+    default ρ is 0.99; Keras and optax use g / √(s + ε)).
+    """
 
     def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, **kwargs) -> None:
         super().__init__(lr, **kwargs)
-        if not 0.0 <= rho < 1.0:
-            raise ValueError(f"RMSprop: rho must be in [0, 1), got {rho!r}; 0.9 is usual.")
-        self.rho, self.eps = rho, eps
+        self.rho = _check_fraction(rho, "RMSprop", "rho", "0.9")
+        self.eps = _check_eps(eps, "RMSprop")
 
     def update(self, w: Array, g: Array, state: dict[str, Array], lr: float) -> None:
         s = _buffer(state, "mean_sq", w)
@@ -169,26 +243,36 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam: momentum (first moment m) plus RMSprop (second moment v), bias-corrected."""
+    """Adam: momentum (first moment m) plus RMSprop (second moment v), bias-corrected.
+
+    Textbook form (module docstring): m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ),
+    w ← w − η m̂ / (√v̂ + ε). ``update`` uses the paper's step-size form, the same numbers
+    with two fewer arrays: put the two corrections into one step size,
+
+        η_t = η · √(1 − β₂ᵗ) / (1 − β₁ᵗ),   w ← w − η_t · m / (√v + ε·√(1 − β₂ᵗ))
+
+    (multiply the textbook fraction above and below by √(1 − β₂ᵗ)). ε thus stays where the
+    textbook puts it, as in PyTorch and optax; Keras adds its ε̂ to √v instead.
+    ``weight_decay`` is coupled L2 (λ·w added to g before m and v), as PyTorch's
+    ``Adam(weight_decay=…)``, not AdamW's decoupled w ← w − η·λ·w.
+    """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, **kwargs) -> None:
         super().__init__(lr, **kwargs)
-        for label, value in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"Adam: {label} must be in [0, 1), got {value!r}.")
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1 = _check_fraction(beta1, "Adam", "beta1", "0.9")
+        self.beta2 = _check_fraction(beta2, "Adam", "beta2", "0.999")
+        self.eps = _check_eps(eps, "Adam")
 
     def update(self, w: Array, g: Array, state: dict[str, Array], lr: float) -> None:
-        m = _buffer(state, "m", w)
-        v = _buffer(state, "v", w)
+        m, v = _buffer(state, "m", w), _buffer(state, "v", w)
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        m += (1 - self.beta1) * g      # m ← β₁ m + (1 − β₁) g
         v *= self.beta2
-        v += (1 - self.beta2) * g * g
-        m_hat = m / (1 - self.beta1 ** self.t)
-        v_hat = v / (1 - self.beta2 ** self.t)
-        w -= lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        v += (1 - self.beta2) * g * g  # v ← β₂ v + (1 − β₂) g²
+        root = math.sqrt(1 - self.beta2 ** self.t)
+        step = lr * root / (1 - self.beta1 ** self.t)  # η_t: both bias corrections
+        w -= step * m / (np.sqrt(v) + self.eps * root)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -344,7 +344,7 @@ def test_numbers_quoted_in_lesson_08():
     opt.step([w], [np.array([3.0])])
     assert abs(w[0]) / 0.01 == pytest.approx(np.sqrt(10))
     # Question 4: Adam's first step with g = 4.
-    opt, w = Adam(lr=0.01, eps=0.0), np.array([0.0])
+    opt, w = Adam(lr=0.01, eps=1e-12), np.array([0.0])  # eps must be > 0
     opt.step([w], [np.array([4.0])])
     m, v = opt.state[0]["m"][0], opt.state[0]["v"][0]
     assert (m, v) == (pytest.approx(0.4), pytest.approx(0.016))
