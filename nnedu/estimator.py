@@ -74,11 +74,40 @@ class _NNBase(BaseEstimator):
         rs = self.random_state
         if rs is None or isinstance(rs, np.random.RandomState):
             return int(np.random.randint(np.iinfo(np.int32).max))
+        if not isinstance(rs, (int, np.integer)) or isinstance(rs, bool):
+            raise ValueError(f"{type(self).__name__}: random_state must be a whole number such "
+                             f"as 0 (or None), got {rs!r}.")
         return int(rs)
+
+    def _batch_size(self, n: int) -> int:
+        """'auto' = min(200, n) as in scikit-learn; a number larger than n means all n."""
+        if isinstance(self.batch_size, str) and self.batch_size == "auto":
+            return min(200, n)
+        if (not isinstance(self.batch_size, (int, np.integer)) or isinstance(self.batch_size, bool)
+                or self.batch_size < 1):
+            raise ValueError(f"{type(self).__name__}: batch_size must be 'auto' or a whole "
+                             f"number ≥ 1, got {self.batch_size!r}. For the full batch give "
+                             f"the number of samples, or any larger number.")
+        return min(int(self.batch_size), n)
+
+    def _validation_size(self, n: int) -> int:
+        """How many of the n samples early stopping sets aside (at least 1, leaving ≥ 1)."""
+        vf = self.validation_fraction
+        if (not isinstance(vf, (int, float, np.floating)) or isinstance(vf, bool)
+                or not 0 < vf < 1):
+            raise ValueError(f"{type(self).__name__}: validation_fraction must be a fraction "
+                             f"between 0 and 1 (0.1 is usual), got {vf!r}.")
+        n_val = max(1, int(round(vf * n)))
+        if n_val >= n:
+            raise ValueError(f"{type(self).__name__}: validation_fraction={vf} of {n} samples "
+                             f"leaves no sample to train on; use a smaller fraction such as "
+                             f"0.1, or more data.")
+        return n_val
 
     def _train(self, X: Array, Y: Array, n_outputs: int) -> None:
         """Build a fresh network and train it on X (n, features) and targets Y (n, outputs)."""
-        if not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 1:
+        if (not isinstance(self.max_iter, (int, np.integer)) or isinstance(self.max_iter, bool)
+                or self.max_iter < 1):
             raise ValueError(f"{type(self).__name__}: max_iter must be a whole number ≥ 1, "
                              f"got {self.max_iter!r}.")
         seed = self._seed()
@@ -86,12 +115,12 @@ class _NNBase(BaseEstimator):
                           activation=self.activation, output=self._output_activation,
                           dropout=self.dropout, seed=seed)
         n = len(X)
-        batch = min(200, n) if self.batch_size == "auto" else min(int(self.batch_size), n)
+        batch = self._batch_size(n)
         validation = None
         if self.early_stopping:
             rng = np.random.default_rng(seed)
             order = rng.permutation(n)
-            n_val = max(1, int(round(self.validation_fraction * n)))
+            n_val = self._validation_size(n)
             val, train = order[:n_val], order[n_val:]
             validation = (X[val], Y[val])
             X, Y = X[train], Y[train]

@@ -127,6 +127,7 @@ class GradCheckReport:
     title: str
     rows: list[GradCheckRow] = field(default_factory=list)
     threshold: float = THRESHOLD
+    notes: list[str] = field(default_factory=list)
 
     def add(self, name: str, analytic: Array, numeric: Array, tiny: float = TINY) -> None:
         """Compare one analytic gradient with its numerical estimate and record the row."""
@@ -154,6 +155,7 @@ class GradCheckReport:
             lines.append(f"  {row.name:<{width}}  {row.relative_error:>14.2e}  "
                          f"{'ok' if row.passed else 'WRONG'}")
         lines.append("  all gradients correct" if self.passed else "  some gradients are WRONG")
+        lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -164,10 +166,12 @@ class GradCheckReport:
             for row in self.rows
         )
         verdict = "all gradients correct" if self.passed else "some gradients are WRONG"
+        notes = "".join(f"<p>note: {html.escape(note)}</p>" for note in self.notes)
         return (
             f"<table><caption>{html.escape(self.title)}: {verdict} "
             f"(threshold {self.threshold:.0e})</caption>"
             f"<tr><th>gradient</th><th>relative error</th><th>result</th></tr>{cells}</table>"
+            f"{notes}"
         )
 
 
@@ -218,7 +222,24 @@ def check_function(f: Callable[[Array], Array], df: Callable[[Array], Array], x:
     tiny = noise_floor(np.sum(np.abs(np.asarray(f(x), dtype=float) * g)), threshold=threshold)
     report = GradCheckReport(f"check_function({name})", threshold=threshold)
     report.add(f"d{name}/dz", analytic, numeric, tiny)
+    if not report.passed:
+        report.notes.extend(_kink_notes(f, x, name))
     return report
+
+
+def _kink_notes(f: Callable[[Array], Array], x: Array, name: str, h: float = 1e-5) -> list[str]:
+    """Explain points where f has a kink: the slope from the left differs from the right."""
+    fx = np.asarray(f(x.copy()), dtype=float)
+    left = (fx - np.asarray(f(x - h), dtype=float)) / h
+    right = (np.asarray(f(x + h), dtype=float) - fx) / h
+    kinks = np.abs(right - left) > 1e-2 * (1 + np.abs(left) + np.abs(right))
+    return [
+        f"z = {x[i]:g} is a kink of {name}: the slope is {left[i]:.4g} from the left and "
+        f"{right[i]:.4g} from the right, so no single derivative exists there and the "
+        f"central difference gives their average. This is not a bug in the derivative: "
+        f"check points away from kinks (e.g. z = ±0.5)."
+        for i in zip(*np.nonzero(kinks))
+    ]
 
 
 def check_loss(loss: Callable[[Array, Array], float],

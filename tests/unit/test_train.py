@@ -255,3 +255,42 @@ def test_adam_optimizer_object_keeps_its_state_between_fits():
     assert opt.t == 2
     fit(model, X, y, optimizer=opt, epochs=1, batch_size=None, progress=False)
     assert opt.t == 3
+
+
+# ------------------------------------------------------------------ the lean training step
+def test_skipping_the_training_set_evaluation_changes_no_weight(moons_data):
+    X, y = moons_data
+    runs = {}
+    for evaluate_train in (True, False):
+        model = mlp((2, 8, 2), seed=0)
+        history = fit(model, X[:60], y[:60], epochs=5, batch_size=10, progress=False,
+                      validation_data=(X[60:], y[60:]), evaluate_train=evaluate_train)
+        runs[evaluate_train] = (model.parameters(), history)
+    for p, q in zip(runs[True][0], runs[False][0]):
+        np.testing.assert_array_equal(p, q)
+    lean = runs[False][1]
+    assert set(lean.history) == {"val_loss", "val_accuracy"} and lean.epochs == 5
+    assert lean["val_loss"] == runs[True][1]["val_loss"]
+
+
+def test_without_any_recorded_loss_a_diverging_run_is_still_caught():
+    X, y = regression_1d(n=40, seed=0)
+    with pytest.raises(FloatingPointError, match="a weight became nan or infinite"):
+        with np.errstate(all="ignore"):
+            fit(mlp((1, 4, 1), activation="tanh", output="linear", seed=0), X, y, loss="mse",
+                optimizer=SGD(lr=1e200), epochs=5, progress=False, evaluate_train=False)
+
+
+def test_one_blas_thread_during_fit_and_back_afterwards(moons_data):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    X, y = moons_data
+    seen = []
+
+    def record(epoch, logs):
+        seen.append(max((i["num_threads"] for i in threadpoolctl.threadpool_info()
+                         if i["user_api"] == "blas"), default=1))
+
+    before = threadpoolctl.threadpool_info()
+    fit(mlp((2, 8, 2), seed=0), X, y, epochs=2, progress=False, callback=record)
+    assert seen == [1, 1]
+    assert threadpoolctl.threadpool_info() == before
