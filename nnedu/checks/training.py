@@ -5,7 +5,9 @@ The student writes ``one_hot``, the forward and backward pass of a 64-H-10 netwo
 The network's parameters live in a dict ``params`` with keys ``"W1"`` (n_features, H),
 ``"b1"`` (H,), ``"W2"`` (H, n_classes) and ``"b2"`` (n_classes,).
 
-The right answers are written out here; the tests confirm the backward pass with
+The training loop is judged on the validation part of the digits (the student's choices of
+``epochs`` and ``lr`` are made there); the test part is left for one final score in the
+notebook. The right answers are written out here; the tests confirm the backward pass with
 :mod:`nnedu.gradcheck`.
 """
 
@@ -298,8 +300,9 @@ def check_training_loop(fn: Callable, *, verbose: bool = False,
                         timeout: float = TRAINING_TIMEOUT) -> None:
     """Check ``fn(X, y, hidden=64, epochs=…, lr=…, batch_size=32, seed=0)`` trains a network.
 
-    Trains on the digits' training part and scores the returned params on the test part:
-    at least 95 % test accuracy is needed. Prints the test accuracy.
+    Trains on the digits' training part and scores the returned params on the VALIDATION part:
+    at least 95 % validation accuracy is needed. Prints the validation accuracy. The test part
+    is never used here: it is scored once, at the end of the exercise, after every choice.
     """
     __tracebackhide__ = True
     from nnedu.data import load_digits
@@ -318,11 +321,11 @@ def check_training_loop(fn: Callable, *, verbose: bool = False,
     def shuffles(X, y):
         return _shuffles_every_epoch(fn, X, y, epochs=2, batch_size=16)
 
-    def test_accuracy(X, y):
+    def validation_accuracy(X, y):
         params = fn(X, y)  # the student's own default settings
-        _, P = _forward(digits.X_test, {k: np.asarray(params[k]) for k in PARAM_NAMES})
-        scores["test"] = float(np.mean(P.argmax(axis=1) == digits.y_test))
-        return min(scores["test"], TARGET_ACCURACY)
+        _, P = _forward(digits.X_val, {k: np.asarray(params[k]) for k in PARAM_NAMES})
+        scores["validation"] = float(np.mean(P.argmax(axis=1) == digits.y_val))
+        return min(scores["validation"], TARGET_ACCURACY)
 
     cases = [
         Case("hidden=16 gives W1 (64, 16), b1 (16,), W2 (16, 10), b2 (10,)",
@@ -337,13 +340,13 @@ def check_training_loop(fn: Callable, *, verbose: bool = False,
              expected=1.0, atol=0,
              hint="draw a new order = rng.permutation(m) at the start of EVERY epoch, inside the "
                   "epoch loop; the same order each time makes the steps repeat"),
-        Case(f"at least {TARGET_ACCURACY:.0%} test accuracy with your default settings",
+        Case(f"at least {TARGET_ACCURACY:.0%} validation accuracy with your default settings",
              args=(X, y), expected=TARGET_ACCURACY, atol=0, rtol=0,
              hint="check the update (params[k] -= lr * grads[k]), the one-hot targets, the "
-                  "learning rate and the number of epochs; He initialisation "
-                  "(normal with std sqrt(2 / n_in)) helps ReLU"),
+                  "learning rate and the number of epochs (compare a few on the validation "
+                  "part); He initialisation (normal with std sqrt(2 / n_in)) helps ReLU"),
     ]
-    runners = [shapes, reproducible, shuffles, test_accuracy]
+    runners = [shapes, reproducible, shuffles, validation_accuracy]
     for number, case in enumerate(cases):
         case.args = (number, *case.args)
 
@@ -352,9 +355,9 @@ def check_training_loop(fn: Callable, *, verbose: bool = False,
 
     result = run_checks("train", student, cases, verbose=verbose, timeout=timeout,
                         raise_on_failure=False)
-    if "test" in scores:
-        n_right = round(scores["test"] * len(digits.y_test))
-        print(f"Test accuracy of your trained network: {scores['test']:.2%} "
-              f"({n_right} of {len(digits.y_test)} test digits right)")
+    if "validation" in scores:
+        n_right = round(scores["validation"] * len(digits.y_val))
+        print(f"Validation accuracy of your trained network: {scores['validation']:.2%} "
+              f"({n_right} of {len(digits.y_val)} validation digits right)")
     if not result.all_passed:
         raise _failure(result)

@@ -133,12 +133,31 @@ def test_known_mistakes_fail_with_their_hint(name, student_fn, hint, capfd):
     assert "— hint: " in out and hint in out
 
 
-def test_the_training_check_prints_the_test_accuracy(capfd):
+def test_the_training_check_prints_the_validation_accuracy(capfd):
     checks.check_training_loop(RIGHT["check_training_loop"][0])
     out = capfd.readouterr().out
-    assert "Test accuracy of your trained network:" in out
-    accuracy = float(out.split("Test accuracy of your trained network: ")[1].split("%")[0])
+    text = "Validation accuracy of your trained network: "
+    assert text in out
+    accuracy = float(out.split(text)[1].split("%")[0])
     assert accuracy >= 95.0
+    assert "test" not in out.lower()
+
+
+def test_the_training_check_never_looks_at_the_test_part(monkeypatch, capfd):
+    import dataclasses
+
+    import nnedu.data
+
+    real = nnedu.data.load_digits
+
+    def without_test_part(*args, **kwargs):
+        digits = real(*args, **kwargs)
+        return dataclasses.replace(digits, X_test=np.full_like(digits.X_test, np.nan),
+                                   y_test=np.full_like(digits.y_test, -1))
+
+    monkeypatch.setattr(nnedu.data, "load_digits", without_test_part)
+    checks.check_training_loop(RIGHT["check_training_loop"][0])
+    assert "4/4 checks passed" in capfd.readouterr().out
 
 
 def not_written(*args, **kwargs):
