@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnedu._validate import as_float_array, check_2d, check_finite, check_path, unknown_name
+from nnedu.conv import CONV_LAYER_TYPES
 from nnedu.layers import LAYER_TYPES, Activation, Dense, Dropout, Layer
 from nnedu.losses import (
     LOSSES,
@@ -28,6 +29,8 @@ from nnedu.losses import (
 
 Array = np.ndarray
 FILE_FORMAT = "nnedu-sequential-1"
+#: The layer types Sequential.load can rebuild: Dense, Activation, … and Conv2D, MaxPool2D, ….
+LAYER_TYPES = {**LAYER_TYPES, **CONV_LAYER_TYPES}
 
 
 class _class_only(classmethod):
