@@ -263,21 +263,17 @@ class Conv2D(Layer):
 
 
 # ---------------------------------------------------------------- pooling
-class MaxPool2D(Layer):
-    """Max pooling: keep the largest value of each size × size block (blocks do not overlap).
+class Pool2D(Layer):
+    """What MaxPool2D and AvgPool2D share: cutting images into size × size blocks and back.
 
-    Forward:  a[n, c, i, j] = max over the block x[n, c, s·i : s·i + s, s·j : s·j + s]
-              x: (n, c, h, w) → a: (n, c, h // s, w // s)   (a last odd row/column is dropped)
-    Backward: the whole gradient da[n, c, i, j] goes to the one input that was the maximum
-              (the first one if several tie); the other inputs of the block get 0.
-    No parameters.
+    Blocks do not overlap (the stride is the size); a last row or column that does not fill
+    a block is dropped, as in PyTorch and Keras. x: (n, c, h, w) → (n, c, h // s, w // s).
     """
 
     def __init__(self, size: int = 2, name: str | None = None) -> None:
-        super().__init__(name or "maxpool2d")
+        super().__init__(name or type(self).__name__.lower())
         self.size = _check_count(size, type(self).__name__, "size")
         self.x_shape: tuple[int, ...] | None = None
-        self.argmax: Array | None = None
 
     def _blocks(self, x: Array) -> Array:
         """x cut into blocks: (n, c, h // s, w // s, s·s), one row of s·s values per block."""
@@ -303,6 +299,29 @@ class MaxPool2D(Layer):
         dx[:, :, :h - h % s, :w - w % s] = grad.reshape(n, c, h - h % s, w - w % s)
         return dx
 
+    def output_shape(self, input_shape: tuple[int, int, int]) -> tuple[int, int, int]:
+        """(channels, height, width) out for (channels, height, width) in."""
+        c, h, w = input_shape
+        return c, h // self.size, w // self.size
+
+    def config(self) -> dict:
+        return {"size": self.size, "name": self.name}
+
+
+class MaxPool2D(Pool2D):
+    """Max pooling: keep the largest value of each size × size block (blocks do not overlap).
+
+    Forward:  a[n, c, i, j] = max over the block x[n, c, s·i : s·i + s, s·j : s·j + s]
+              x: (n, c, h, w) → a: (n, c, h // s, w // s)   (a last odd row/column is dropped)
+    Backward: the whole gradient da[n, c, i, j] goes to the one input that was the maximum
+              (the first one if several tie); the other inputs of the block get 0.
+    No parameters.
+    """
+
+    def __init__(self, size: int = 2, name: str | None = None) -> None:
+        super().__init__(size, name)
+        self.argmax: Array | None = None
+
     def forward(self, x: Array, training: bool = False) -> Array:
         blocks = self._blocks(x)
         self.argmax = blocks.argmax(axis=-1)                          # (n, c, h // s, w // s)
@@ -315,25 +334,14 @@ class MaxPool2D(Layer):
         np.put_along_axis(grad_blocks, argmax[..., None], grad_output[..., None], axis=-1)
         return self._unblock(grad_blocks)
 
-    def output_shape(self, input_shape: tuple[int, int, int]) -> tuple[int, int, int]:
-        """(channels, height, width) out for (channels, height, width) in."""
-        c, h, w = input_shape
-        return c, h // self.size, w // self.size
 
-    def config(self) -> dict:
-        return {"size": self.size, "name": self.name}
-
-
-class AvgPool2D(MaxPool2D):
+class AvgPool2D(Pool2D):
     """Average pooling: the mean of each size × size block (blocks do not overlap).
 
     Forward:  a[n, c, i, j] = mean of the block x[n, c, s·i : s·i + s, s·j : s·j + s]
     Backward: every input of the block gets da[n, c, i, j] / (s·s).
     Shapes as in MaxPool2D. No parameters.
     """
-
-    def __init__(self, size: int = 2, name: str | None = None) -> None:
-        super().__init__(size, name or "avgpool2d")
 
     def forward(self, x: Array, training: bool = False) -> Array:
         return self._blocks(x).mean(axis=-1)
