@@ -43,8 +43,8 @@ For the engineer adding an explorer (read this before you write one):
 - Heavy work (a training run, an optimizer path) goes into a cache keyed by the settings
   (``functools.lru_cache`` on a module-level pure function), never into every redraw.
 - ``continuous_update=False`` on a control whose redraw cannot stay under ~50 ms.
-- Numbers a slider sends are rounded to 6 decimals by ``values()`` (a browser adds steps in
-  floating point); compute readouts from ``values``, not from the widgets.
+- Numbers a slider sends are rounded to 12 significant digits by ``values()`` (a browser adds
+  steps in floating point); compute readouts from ``values``, not from the widgets.
 - The figure is a ``matplotlib.figure.Figure`` without pyplot: nothing is shown twice and no
   figure is left open. Fonts ≥ 10 pt; keep margins so no text touches the picture's edge.
 - Tests use ``.controls`` (name → widget), ``.set(name=value, …)`` (move controls from code,
@@ -102,7 +102,7 @@ class Explorer:
         self.build(self.figure)
         for control in self.controls.values():
             control.observe(self._changed, names="value")
-        self.widget = widgets.VBox([*self.rows(), self.readout, self.image])
+        self.widget = widgets.VBox(self.children())
         self.widget.add_class("nnedu-explorer")
         self.update()
 
@@ -115,12 +115,14 @@ class Explorer:
         """Move the artists for these control values; return the readout (HTML or text)."""
         raise NotImplementedError
 
-    def rows(self) -> list:
-        """The widgets above the readout: by default all controls in one wrapping row."""
+    def children(self) -> list:
+        """What the explorer shows, top to bottom: by default all controls in one wrapping
+        row, the readout, the picture."""
         import ipywidgets as widgets
 
-        return [widgets.HBox(list(self.controls.values()),
-                             layout=widgets.Layout(flex_flow="row wrap"))]
+        row = widgets.HBox(list(self.controls.values()),
+                           layout=widgets.Layout(flex_flow="row wrap"))
+        return [row, self.readout, self.image]
 
     def add_control(self, name: str, control):
         """Register a control under ``name`` (the key of ``values()``); returns it."""
@@ -139,8 +141,9 @@ class Explorer:
 
     # ------------------------------------------------------------------ the loop
     def values(self) -> dict[str, Any]:
-        """The controls' current values; floats rounded to what a slider shows."""
-        return {name: round(c.value, 6) if isinstance(c.value, float) else c.value
+        """The controls' current values; floats to 12 significant digits, which drops what a
+        browser adds in floating point (0.1 + 0.2 = 0.30000000000000004 becomes 0.3)."""
+        return {name: float(f"{c.value:.12g}") if isinstance(c.value, float) else c.value
                 for name, c in self.controls.items()}
 
     def update(self, change=None) -> None:

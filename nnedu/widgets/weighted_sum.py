@@ -384,7 +384,7 @@ class WeightedSumExplorer(Explorer):
         for name, value, (lo, hi, step) in zip(("w1", "w2", "b"), self.start,
                                                (WEIGHT_RANGE, WEIGHT_RANGE, BIAS_RANGE)):
             self.add_control(name, slider(name, value, lo, hi, step, fmt=".1f",
-                                          width="280px"))
+                                          width="260px"))
         ax = fig.add_axes((0.085, 0.11, 0.55, 0.8))
         self.parts = boundary_parts(ax, *self.data)
         _legend(ax, self.parts)

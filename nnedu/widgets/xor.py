@@ -254,18 +254,9 @@ def plot_hidden_space(params: Mapping[str, float], X: Array = XOR_X, y: Array = 
 
 def _label_points(ax, X: Array, H: Array) -> None:
     """Write each input point's coordinates next to where it lands; merge points that coincide."""
-    groups: list[tuple[Array, list[str]]] = []
-    for x, h in zip(X, H):
-        name = f"({x[0]:g}, {x[1]:g})"
-        for spot, names in groups:
-            if np.allclose(spot, h, atol=0.04):
-                names.append(name)
-                break
-        else:
-            groups.append((h, [name]))
-    for spot, names in groups:
+    for spot, names in _label_groups(X, H):
         right = spot[0] < 0.6  # write towards the middle of the square
-        ax.annotate(" ".join(names), xy=spot, xytext=(10 if right else -10, -16 if spot[1] > 0.5
+        ax.annotate(names, xy=spot, xytext=(10 if right else -10, -16 if spot[1] > 0.5
                     else 10), textcoords="offset points", fontsize=8,
                     ha="left" if right else "right",
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7", "alpha": 0.9})
@@ -359,8 +350,8 @@ def draw_network(sizes: Sequence[int] = (2, 2, 1), ax=None, weight_names: bool =
 
 # ----------------------------------------------------------------------------- the widget
 #: Where the explorer's four square panels sit, in inches: (left, bottom); each SIDE wide.
-PANELS = ((0.8, 4.8), (4.75, 4.8), (0.8, 1.2), (4.75, 1.2))
-SIDE, FIG_SIZE = 2.5, (8.4, 7.85)
+PANELS = ((0.75, 4.3), (4.35, 4.3), (0.75, 1.15), (4.35, 1.15))
+SIDE, FIG_SIZE = 2.2, (7.8, 7.0)
 
 
 def _segment(w1: float, w2: float, b: float, lo: float, hi: float) -> tuple[Array, Array]:
@@ -450,7 +441,7 @@ class XorExplorer(Explorer):
         fig.text(0.03, 0.025, "shading: the unit's output, 0 (purple) to 1 (orange)\n"
                  "black line: output = 0.5", fontsize=10, color="0.25")
 
-    def rows(self) -> list:
+    def children(self) -> list:
         import ipywidgets as widgets
 
         columns = []
@@ -464,7 +455,8 @@ class XorExplorer(Explorer):
         self.reset_button = widgets.Button(description="Reset to the solution", icon="undo",
                                            layout={"width": "200px"})
         self.reset_button.on_click(lambda _button: self.reset())
-        return [widgets.HBox(columns), self.reset_button]
+        return [widgets.HBox(columns), widgets.HBox([self.reset_button, self.readout]),
+                self.image]
 
     def reset(self) -> None:
         """Put every slider back on the hand-picked solution."""
@@ -541,7 +533,8 @@ def _points_table(H: Array, y_hat: Array) -> str:
             "<th>XOR</th><th></th></tr>")
     return (f"<table class='nnedu-xor-points' style='border-collapse: collapse; text-align: "
             f"center; table-layout: fixed; width: {sum(widths)}px; font-variant-numeric: "
-            f"tabular-nums' cellpadding='3'>{columns}{head}{''.join(rows)}</table>")
+            f"tabular-nums; line-height: 1.3' cellpadding='1'>"
+            f"{columns}{head}{''.join(rows)}</table>")
 
 
 def xor_explorer(params: Mapping[str, float] | None = None) -> XorExplorer:

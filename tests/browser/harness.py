@@ -8,12 +8,15 @@ Every helper takes the Playwright ``page`` from the ``page`` fixture. Waits use
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import os
 import re
 import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 from playwright.sync_api import Locator, Page, expect
 
 DEFAULT_TIMEOUT_MS = 60_000
@@ -208,3 +211,210 @@ def screenshot(page: Page, name: str, locator: Locator | None = None) -> Path:
     path = artifacts_dir() / f"{name}.png"
     (locator or page).screenshot(path=str(path))
     return path
+
+
+# --------------------------------------------------------------------------- explorer pictures
+# Every explorer (nnedu.widgets.explorer.Explorer) shows its figure in an ipywidgets.Image with
+# the CSS class nnedu-picture; the view is an <img> whose src is a blob: URL of the PNG bytes.
+PICTURE = "img.nnedu-picture"
+
+_PICTURE_JS = """async (index) => {
+    const pictures = document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) img.nnedu-picture');
+    const img = pictures[index];
+    if (!img || !img.src) return null;
+    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+        text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return [img.src, btoa(text)];
+}"""
+
+_ARM_LATENCY_JS = """(index) => {
+    const img = document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) img.nnedu-picture')[index];
+    const log = {events: [], shown: []};
+    window.__nneduLatency = log;
+    for (const type of ['keydown', 'pointerdown', 'change']) {
+        document.addEventListener(type, () => log.events.push(performance.now()),
+                                  {capture: true});
+    }
+    new MutationObserver(() => {
+        // on screen = the new src decoded and painted (two animation frames later)
+        img.decode().catch(() => null).then(() => requestAnimationFrame(
+            () => requestAnimationFrame(() => log.shown.push(performance.now()))));
+    }).observe(img, {attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def picture(page: Page, index: int = 0, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> bytes:
+    """The PNG bytes the ``index``-th explorer shows now (0 = first explorer of the notebook)."""
+    return _picture(page, index, timeout_ms)[1]
+
+
+def _picture(page: Page, index: int, timeout_ms: int) -> tuple[str, bytes]:
+    locator = page.locator(f"{NOTEBOOK} {PICTURE}").nth(index)
+    locator.wait_for(state="attached", timeout=timeout_ms)
+    page.wait_for_function(
+        "(index) => { const img = document.querySelectorAll("
+        "'.jp-NotebookPanel:not(.lm-mod-hidden) img.nnedu-picture')[index];"
+        " return !!img && !!img.src; }", arg=index, timeout=timeout_ms)
+    src, data = page.evaluate(_PICTURE_JS, index)
+    return src, base64.b64decode(data)
+
+
+def wait_for_new_picture(page: Page, before: bytes, index: int = 0,
+                         timeout_ms: int = DEFAULT_TIMEOUT_MS, quiet_ms: int = 500) -> bytes:
+    """Wait until the ``index``-th explorer shows a picture other than ``before`` and it has
+    stopped changing (the kernel idle, the same picture for ``quiet_ms``); return its bytes."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        wait_for_idle(page, timeout_ms)
+        page.wait_for_timeout(quiet_ms)
+        src, current = _picture(page, index, timeout_ms)
+        page.wait_for_timeout(quiet_ms)
+        if current != before and _picture(page, index, timeout_ms)[0] == src:
+            return current
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"explorer {index} showed no new picture in {timeout_ms} ms")
+
+
+def arm_latency(page: Page, index: int = 0) -> None:
+    """Start timing: every input event (key, pointer, change) and every new picture of the
+    ``index``-th explorer, as decoded and painted on screen, get a time stamp."""
+    page.locator(f"{NOTEBOOK} {PICTURE}").nth(index).scroll_into_view_if_needed()
+    page.evaluate(_ARM_LATENCY_JS, index)
+
+
+def latency_ms(page: Page, pictures: int = 1, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> float:
+    """Milliseconds from the first input event since `arm_latency` to the ``pictures``-th new
+    picture on screen after it (wait for at least that many)."""
+    page.wait_for_function(
+        "(n) => window.__nneduLatency.events.length > 0 && "
+        "window.__nneduLatency.shown.length >= n", arg=pictures, timeout=timeout_ms)
+    log = page.evaluate("() => window.__nneduLatency")
+    first = log["events"][0]
+    shown = [t for t in log["shown"] if t >= first]
+    return shown[pictures - 1] - first
+
+
+def record_latency(test: str, explorer: str, control: str, samples: list[float]) -> Path:
+    """Add the input → picture times of one control to ``<artifacts>/latency.csv`` (one row
+    per control: median, max, n). A record, not an assertion: timings depend on the machine."""
+    path = artifacts_dir() / "latency.csv"
+    new = not path.exists()
+    with path.open("a", newline="") as handle:
+        writer = csv.writer(handle)
+        if new:
+            writer.writerow(["test", "explorer", "control", "median_ms", "max_ms", "n"])
+        writer.writerow([test, explorer, control, f"{np.median(samples):.0f}",
+                         f"{max(samples):.0f}", len(samples)])
+    return path
+
+
+# --------------------------------------------------------------------------- checking pictures
+def pixels(png: bytes) -> np.ndarray:
+    """A PNG as an (height, width, 3) array of ints 0–255."""
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def picture_difference(shown: bytes, expected: bytes) -> str | None:
+    """None when the two pictures agree, else what differs. Agree means: the same size, and
+    fewer than 0.2 % of the pixels differ by more than 24 (of 255) in some colour channel
+    (room for a different PNG encoder; a missing line or word is far more than that)."""
+    a, b = pixels(shown), pixels(expected)
+    if a.shape != b.shape:
+        return f"size {a.shape[1]}×{a.shape[0]} px, expected {b.shape[1]}×{b.shape[0]} px"
+    differ = np.abs(a - b).max(axis=2) > 24
+    share = differ.mean()
+    if share > 0.002:
+        rows, cols = np.nonzero(differ)
+        return (f"{100 * share:.1f} % of the pixels differ, within x {cols.min()}–{cols.max()}, "
+                f"y {rows.min()}–{rows.max()}")
+    return None
+
+
+def blank_regions(png: bytes, regions: dict[str, tuple[float, float, float, float]],
+                  min_ink: int = 8) -> list[str]:
+    """The names of the ``regions`` with nothing drawn in them. A region is (x0, y0, x1, y1)
+    as fractions of the picture's width and height, measured from the top left; it is blank
+    when fewer than ``min_ink`` of its pixels are darker than light grey (a one-letter axis
+    label such as "z" has about 20, a title hundreds)."""
+    image = pixels(png)
+    height, width, _ = image.shape
+    blank = []
+    for name, (x0, y0, x1, y1) in regions.items():
+        part = image[int(y0 * height):int(y1 * height), int(x0 * width):int(x1 * width)]
+        if int((part.min(axis=2) < 160).sum()) < min_ink:
+            blank.append(name)
+    return blank
+
+
+def assert_picture_shows(shown: bytes, expected: bytes, name: str,
+                         regions: dict[str, tuple[float, float, float, float]] | None = None):
+    """Fail unless ``shown`` (from the browser) matches ``expected`` (the widget's own
+    ``render_png`` of the same state, made in the test) and none of ``regions`` is blank.
+    On failure both pictures are saved as ``<artifacts>/<name>-shown.png`` / ``-expected.png``.
+    """
+    problems = []
+    difference = picture_difference(shown, expected)
+    if difference:
+        problems.append(f"the picture on screen is not the widget's state: {difference}")
+    empty = blank_regions(shown, regions or {})
+    if empty:
+        problems.append(f"nothing drawn in: {', '.join(empty)}")
+    if problems:
+        (artifacts_dir() / f"{name}-shown.png").write_bytes(shown)
+        (artifacts_dir() / f"{name}-expected.png").write_bytes(expected)
+        raise AssertionError(f"{name}: " + "; ".join(problems))
+
+
+def regions_of(explorer, **artists) -> dict[str, tuple[float, float, float, float]]:
+    """Where artists of an explorer's figure (titles, axes labels, …) sit in its picture, as
+    `blank_regions` wants them: name → (x0, y0, x1, y1) fractions from the top left."""
+    fig = explorer.figure
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    regions = {}
+    for name, artist in artists.items():
+        box = artist.get_window_extent(renderer)
+        regions[name] = (box.x0 / width, 1 - box.y1 / height, box.x1 / width, 1 - box.y0 / height)
+    return regions
+
+
+def press_and_time(page: Page, which: int | str, key: str, times: int,
+                   index: int = 0) -> list[float]:
+    """Press ``key`` on a slider's handle ``times`` times, one at a time as a student would,
+    waiting each time for the ``index``-th explorer's new picture; return each press's
+    milliseconds from the key event to the new picture on screen."""
+    handle = slider(page, which).locator(".noUi-handle").first
+    samples = []
+    for _ in range(times):
+        arm_latency(page, index)
+        handle.focus()
+        handle.press(key)
+        samples.append(latency_ms(page))
+    return samples
+
+
+def explorer_box(page: Page, index: int = 0) -> Locator:
+    """The ``index``-th explorer (controls, readout, picture), e.g. for a screenshot."""
+    return page.locator(f"{NOTEBOOK} .nnedu-explorer").nth(index)
+
+
+def assert_explorer_shows(page: Page, explorer, name: str, regions: dict, index: int = 0,
+                          values: dict | None = None) -> bytes:
+    """The ``index``-th explorer on screen shows what ``explorer`` (the same explorer built in
+    the test) draws for ``values`` (default: its controls' values), with no blank region;
+    saves a screenshot ``<name>.png``. Returns the picture's bytes."""
+    wait_for_idle(page)
+    shown = picture(page, index)
+    expected = explorer.render_png(values if values is not None else explorer.values())
+    assert_picture_shows(shown, expected, name, regions)
+    box = explorer_box(page, index)
+    box.scroll_into_view_if_needed()
+    screenshot(page, name, locator=box)
+    return shown

@@ -10,18 +10,32 @@ import numpy as np
 import pytest
 from harness import (
     NOTEBOOK,
+    arm_latency,
+    assert_explorer_shows,
     click_button,
+    explorer_box,
+    latency_ms,
     move_slider,
     open_notebook,
-    output_image_bytes,
+    picture,
+    press_and_time,
+    record_latency,
+    regions_of,
     run_all,
-    screenshot,
     slider_value,
-    wait_for_new_image,
+    wait_for_new_picture,
 )
 from playwright.sync_api import expect
 
-from nnedu.widgets.xor import SLIDER_STEP, SOLUTION, XOR_X, XOR_Y, readout_text, xor_forward
+from nnedu.widgets.xor import (
+    SLIDER_STEP,
+    SOLUTION,
+    XOR_X,
+    XOR_Y,
+    readout_text,
+    xor_explorer,
+    xor_forward,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,36 +55,61 @@ def points_right(params: dict) -> int:
     return int(np.sum((y_hat >= 0.5).astype(int) == XOR_Y))
 
 
+def table_place(page) -> tuple[float, float, float, float]:
+    """The points table's offset from the explorer's top left corner, and its size (px)."""
+    table = page.locator(f"{NOTEBOOK} .nnedu-xor-points").bounding_box()
+    whole = explorer_box(page).bounding_box()
+    return (table["x"] - whole["x"], table["y"] - whole["y"], table["width"], table["height"])
+
+
+def offline():
+    """The explorer built here, and its four panel titles, which must never be blank."""
+    explorer = xor_explorer()
+    return explorer, regions_of(explorer, **{f"title {k}": head
+                                             for k, head in enumerate(explorer.heads)})
+
+
 def test_moving_b2_breaks_xor_and_reset_restores_it(page):
+    page.set_viewport_size({"width": 1280, "height": 1400})  # the whole explorer in view
     open_notebook(page, LESSON)
     run_all(page)
     readout = page.locator(f"{NOTEBOOK} .nnedu-readout")
     table = page.locator(f"{NOTEBOOK} .nnedu-xor-points")
-    expect(readout).to_have_text(readout_text(points_right(SOLUTION)))
+    expect(readout).to_contain_text(readout_text(points_right(SOLUTION)))
     assert points_right(SOLUTION) == 4
     assert number(slider_value(page, "b2")) == SOLUTION["b2"]
-    before = output_image_bytes(page, index=0)
+    before = picture(page)
     assert before.startswith(PNG_SIGNATURE)
+    explorer, regions = offline()
+    assert_explorer_shows(page, explorer, "lesson03_start", regions)
+    box = table_place(page)
 
     moved = {**SOLUTION, "b2": SOLUTION["b2"] + STEPS * SLIDER_STEP}
     expected = points_right(moved)
     assert expected < 4, "the move must flip at least one point, or the test shows nothing"
     H, _ = xor_forward(XOR_X, moved)
 
-    assert number(move_slider(page, "b2", STEPS)) == moved["b2"]
+    samples = press_and_time(page, "b2", "ArrowRight", 5)  # timed, one press at a time
+    record_latency("lesson03", "XOR", "b2", samples)
+    assert number(move_slider(page, "b2", STEPS - 5)) == moved["b2"]
 
     # The table shows h2 of the point (0, 1) for the final slider value only (earlier steps
     # give other values); the widget writes the text after the picture, so both are final.
     expect(table).to_contain_text(f"{H[1, 1]:.2f}")
-    expect(readout).to_have_text(readout_text(expected))
-    after = wait_for_new_image(page, before, index=0)
+    expect(readout).to_contain_text(readout_text(expected))
+    after = wait_for_new_picture(page, before)
     assert after.startswith(PNG_SIGNATURE) and after != before
-    screenshot(page, "lesson03_b2_moved", locator=page.locator(f"{NOTEBOOK} .nnedu-xor"))
+    assert_explorer_shows(page, explorer, "lesson03_b2_moved", regions,
+                          values={"b2": moved["b2"]})
+    # Issue 11: the table jumped ~24 px between states; it must keep its place and size.
+    assert table_place(page) == box
 
+    arm_latency(page)
     click_button(page, "Reset to the solution")
+    record_latency("lesson03", "XOR", "reset button", [latency_ms(page)])
 
-    expect(readout).to_have_text(readout_text(4))
+    expect(readout).to_contain_text(readout_text(4))
     assert number(slider_value(page, "b2")) == SOLUTION["b2"]
-    restored = wait_for_new_image(page, after, index=0)
+    restored = wait_for_new_picture(page, after)
     assert restored == before, "the reset picture should be the starting picture again"
-    screenshot(page, "lesson03_reset", locator=page.locator(f"{NOTEBOOK} .nnedu-xor"))
+    assert_explorer_shows(page, explorer, "lesson03_reset", regions)

@@ -10,13 +10,18 @@ import numpy as np
 import pytest
 from harness import (
     NOTEBOOK,
+    arm_latency,
+    assert_explorer_shows,
     choose_toggle,
+    latency_ms,
     move_slider,
     open_notebook,
-    output_image_bytes,
+    picture,
+    press_and_time,
+    record_latency,
+    regions_of,
     run_all,
-    screenshot,
-    wait_for_new_image,
+    wait_for_new_picture,
 )
 from playwright.sync_api import expect
 
@@ -29,7 +34,9 @@ from nnedu.widgets.losses import (
     START_Z,
     Y_HAT_RANGE,
     Z_RANGE,
+    binary_loss_explorer,
     fmt,
+    regression_loss_explorer,
 )
 
 pytestmark = pytest.mark.browser
@@ -65,10 +72,12 @@ def binary_row(loss: str, z: float, y: int) -> list[str]:
     return [fmt(value_fn(p, target)), fmt(dl_dp), fmt(dl_dp * float(sigmoid_derivative(z)))]
 
 
-def widget_cell(page, index: int):
-    """The output area that holds the index-th explorer (for screenshots)."""
-    areas = page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
-    return areas.filter(has=page.locator(".nnedu-readout")).nth(index)
+def regions(explorer):
+    """Both panels' titles and axis labels, and the legend under them: never blank."""
+    left, right = explorer.figure.axes
+    return regions_of(explorer, left_title=left.title, right_title=right.title,
+                      left_x=left.xaxis.label, right_y=right.yaxis.label,
+                      legend=explorer.figure.legends[0])
 
 
 def test_prediction_slider_updates_losses_and_plot(page):
@@ -76,20 +85,25 @@ def test_prediction_slider_updates_losses_and_plot(page):
     run_all(page)
     for loss in ("mse", "mae"):
         expect_row(page, REGRESSION, loss, regression_row(loss, START_Y_HAT))
-    before = output_image_bytes(page, REGRESSION)
+    before = picture(page, REGRESSION)
+    explorer = regression_loss_explorer()
+    assert_explorer_shows(page, explorer, "lesson04_regression_start", regions(explorer),
+                          REGRESSION)
 
     steps = -15  # from ŷ = 3.0 down to 1.5, just above the target 1
-    shown = move_slider(page, "prediction ŷ", steps)
+    samples = press_and_time(page, "prediction ŷ", "ArrowLeft", 5, REGRESSION)
+    record_latency("lesson04", "regression loss", "prediction ŷ", samples)
+    shown = move_slider(page, "prediction ŷ", steps + 5)
     y_hat = round(START_Y_HAT + steps * Y_HAT_RANGE[2], 6)
     assert float(shown) == pytest.approx(y_hat)
     for loss in ("mse", "mae"):
         expect_row(page, REGRESSION, loss, regression_row(loss, float(shown)))
     expect(readout(page, REGRESSION)).to_contain_text(f"prediction ŷ = {y_hat:.2f}")
 
-    after = wait_for_new_image(page, before, REGRESSION)
+    after = wait_for_new_picture(page, before, REGRESSION)
     assert after != before
-    widget_cell(page, REGRESSION).scroll_into_view_if_needed()
-    screenshot(page, "lesson04_regression", locator=widget_cell(page, REGRESSION))
+    assert_explorer_shows(page, explorer, "lesson04_regression", regions(explorer), REGRESSION,
+                          values={"y_hat": y_hat})
 
     # Across the target MAE's gradient flips from +1 to −1 (as the lesson asks the reader to try).
     shown = move_slider(page, "prediction ŷ", -10)
@@ -103,18 +117,24 @@ def test_logit_slider_and_target_toggle_update_bce(page):
     run_all(page)
     for loss in ("mse", "mae", "bce"):
         expect_row(page, BINARY, loss, binary_row(loss, START_Z, START_TARGET))
-    start_image = output_image_bytes(page, BINARY)
+    start_image = picture(page, BINARY)
+    explorer = binary_loss_explorer()
+    assert_explorer_shows(page, explorer, "lesson04_binary_start", regions(explorer), BINARY)
 
     steps = 12  # from z = −4 to z = 2: now on the right side for y = 1
-    shown = move_slider(page, "logit z", steps)
+    samples = press_and_time(page, "logit z", "ArrowRight", 5, BINARY)
+    record_latency("lesson04", "binary loss", "logit z", samples)
+    shown = move_slider(page, "logit z", steps - 5)
     z = round(START_Z + steps * Z_RANGE[2], 6)
     assert float(shown) == pytest.approx(z)
     for loss in ("mse", "mae", "bce"):
         expect_row(page, BINARY, loss, binary_row(loss, float(shown), 1))
-    moved_image = wait_for_new_image(page, start_image, BINARY)
+    moved_image = wait_for_new_picture(page, start_image, BINARY)
     bce_for_1 = binary_row("bce", z, 1)
 
+    arm_latency(page, BINARY)
     choose_toggle(page, "y = 0")
+    record_latency("lesson04", "binary loss", "target toggle", [latency_ms(page)])
     bce_for_0 = binary_row("bce", z, 0)
     expect_row(page, BINARY, "bce", bce_for_0)
     # p = σ(2) ≈ 0.88 is a good answer for y = 1 and a bad one for y = 0: the loss grows.
@@ -122,8 +142,7 @@ def test_logit_slider_and_target_toggle_update_bce(page):
     assert bce_for_0[0] == fmt(-np.log(1.0 - float(sigmoid(z))))
     assert bce_for_0[2] == fmt(float(sigmoid(z)))  # dL/dz = p − y with y = 0
     expect(readout(page, BINARY)).to_contain_text("target y = 0")
-    flipped_image = wait_for_new_image(page, moved_image, BINARY)
+    flipped_image = wait_for_new_picture(page, moved_image, BINARY)
     assert flipped_image != moved_image
-
-    widget_cell(page, BINARY).scroll_into_view_if_needed()
-    screenshot(page, "lesson04_binary", locator=widget_cell(page, BINARY))
+    assert_explorer_shows(page, explorer, "lesson04_binary", regions(explorer), BINARY,
+                          values={"z": z, "y": 0})
