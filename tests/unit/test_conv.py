@@ -56,6 +56,20 @@ def test_vectorised_backward_equals_loops(x_shape, w_shape):
     np.testing.assert_allclose(dW, conv2d_backward_loops(x, W, dz)[1], rtol=1e-12)
 
 
+def test_loops_and_vectorised_agree_on_random_shapes():
+    rng = np.random.default_rng(10)
+    for _ in range(20):
+        n, c, f = rng.integers(1, 4, size=3)
+        kh, kw = rng.integers(1, 5, size=2)
+        h, w = kh + rng.integers(0, 4), kw + rng.integers(0, 4)
+        x, W = rng.normal(size=(n, c, h, w)), rng.normal(size=(f, c, kh, kw))
+        b = rng.normal(size=f)
+        np.testing.assert_allclose(conv2d(x, W, b), conv2d_loops(x, W, b), rtol=1e-12, atol=1e-12)
+        dz = rng.normal(size=(n, f, h - kh + 1, w - kw + 1))
+        for fast, slow in zip(conv2d_backward(x, W, dz), conv2d_backward_loops(x, W, dz)):
+            np.testing.assert_allclose(fast, slow, rtol=1e-12, atol=1e-12)
+
+
 def test_the_loops_compute_the_formula_on_a_small_case():
     x = np.arange(16.0).reshape(1, 1, 4, 4)
     W = np.array([[[[1.0, 0.0], [0.0, -1.0]]]])            # x[i, j] − x[i+1, j+1]
