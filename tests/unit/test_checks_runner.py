@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnedu.checks import guard, runner
+from nnedu.checks import compare, guard, runner
 from nnedu.checks.runner import (
     Case,
     CheckFailed,
@@ -340,7 +340,7 @@ def test_verbose_shows_the_students_traceback_without_the_runners_frames(capfd):
     out = stdout(capfd)
     assert "Traceback (most recent call last)" in out
     assert "in broken" in out
-    assert runner.__file__ not in out
+    assert runner.__file__ not in out and guard.__file__ not in out
 
 
 @pytest.mark.parametrize(
@@ -593,10 +593,10 @@ def test_case_args_must_be_a_tuple():
 
 
 def test_long_arrays_are_shortened():
-    text = runner._format(np.arange(100.0))
+    text = compare._format(np.arange(100.0))
     assert text == "[0 1 2 … 98 99] (shape (100,))"
-    assert runner._format(np.array([0.123456, 4.25e-18])) == "[0.1235 4.25e-18]"
-    assert runner._format(np.arange(4.0).reshape(2, 2)) == "[[0 1] [2 3]] (shape (2, 2))"
+    assert compare._format(np.array([0.123456, 4.25e-18])) == "[0.1235 4.25e-18]"
+    assert compare._format(np.arange(4.0).reshape(2, 2)) == "[[0 1] [2 3]] (shape (2, 2))"
 
 
 def test_result_repr_is_short():
