@@ -35,8 +35,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.notebook,
     # nbgrader's gradebook (SQLAlchemy) warns about its own session handling
-    pytest.mark.filterwarnings("ignore:Object of type:Warning"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:Object of type <Submitted.*> not in session:Warning"),
 ]
 
 
