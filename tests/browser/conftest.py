@@ -18,9 +18,13 @@ Create ``tests/browser/test_lesson_NN.py``::
         expect_output(page, "b = 0.40", index=0)  # text in the first widget Output
         screenshot(page, "lesson01_bias")         # then look at artifacts/lesson01_bias.png
 
-What is served: a temporary copy of the repository's ``lessons/`` and ``solutions/`` folders and
-of ``tests/browser/fixtures/`` (as ``fixtures/``), so tests may run cells and Lab may save without
-touching the repository. The copy is restored after each test.
+What is served: a temporary copy of the repository's ``lessons/``, ``exercises/`` and
+``solutions/`` folders (laid out as in the repository, so relative links work) and of
+``tests/browser/fixtures/`` (as ``fixtures/``), so tests may run cells and Lab may save without
+touching the repository. The copy is restored after each test. The notebooks are trusted (signed
+with the server's key, as ``jupyter trust`` does), so stored widgets are drawn before running.
+``NNEDU_BROWSER_SOURCE=<folder>`` serves that folder's lessons/, exercises/ and solutions/
+instead (e.g. notebooks executed into a temporary copy).
 
 Fixtures
 --------
@@ -81,10 +85,15 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Folders served by Lab: repository path -> name in the served folder.
+# Where the served notebooks come from: the repository, or (to try notebooks executed elsewhere)
+# a folder with the same layout named by $NNEDU_BROWSER_SOURCE.
+SOURCE_ROOT = Path(os.environ.get("NNEDU_BROWSER_SOURCE") or REPO_ROOT)
+# Folders served by Lab: source path -> name in the served folder (laid out as in the repository,
+# so the relative links between lessons/, exercises/ and solutions/ work).
 SERVED_FOLDERS = {
-    REPO_ROOT / "lessons": "lessons",
-    REPO_ROOT / "solutions": "solutions",
+    SOURCE_ROOT / "lessons": "lessons",
+    SOURCE_ROOT / "exercises": "exercises",
+    SOURCE_ROOT / "solutions": "solutions",
     REPO_ROOT / "tests" / "browser" / "fixtures": "fixtures",
 }
 CHROMIUM = os.environ.get("NNEDU_CHROMIUM", "/usr/bin/chromium")
@@ -185,6 +194,22 @@ def _copy_served_folders(root: Path) -> None:
             )
 
 
+def _trust_notebooks(root: Path, data_dir: Path) -> None:
+    """Sign every served notebook with the server's key, as ``jupyter trust`` does for a student.
+
+    JupyterLab draws a stored widget (and any other output it cannot sanitise) only in a trusted
+    notebook; in an untrusted one the widget shows as its text form until the cell is run. The
+    signature covers the content, so restoring an unchanged copy keeps it trusted.
+    """
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary(data_dir=str(data_dir))
+    for path in sorted(root.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" not in path.parts:
+            notary.sign(nbformat.read(path, as_version=4))
+
+
 def _lab_environment(home: Path) -> dict[str, str]:
     """Environment of the Lab server and its kernels: everything in a temporary folder."""
     from nnedu.course.execute import kernel_env
@@ -255,6 +280,8 @@ def lab_server(_browser_available, tmp_path_factory):
     _copy_served_folders(root)
     port, token = _free_port(), uuid.uuid4().hex
     log_path = home / "jupyterlab.log"
+    environment = _lab_environment(home)
+    _trust_notebooks(root, Path(environment["JUPYTER_DATA_DIR"]))
     command = [
         sys.executable, "-m", "jupyterlab",
         "--allow-root",
@@ -272,7 +299,7 @@ def lab_server(_browser_available, tmp_path_factory):
         process = subprocess.Popen(
             command,
             cwd=root,
-            env=_lab_environment(home),
+            env=environment,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
