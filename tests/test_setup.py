@@ -54,17 +54,17 @@ def run_start(repo: Path, *args: str, capsys=None, timeout: float = 1200) -> str
     10 s, so a long install is not silent) and return the whole output. Fails on a non-zero exit.
     """
     command = [sys.executable, str(repo / "scripts" / "start.py"), *args]
-    process = subprocess.Popen(command, cwd=repo, env=clean_env(), text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines = []
     deadline = time.monotonic() + timeout
-    for line in process.stdout:
-        lines.append(line)
-        if capsys is not None:
-            with capsys.disabled():
-                print(f"\n    | {line.rstrip()}", end="", flush=True)
-        assert time.monotonic() < deadline, f"start.py took longer than {timeout} s"
-    code = process.wait()
+    with subprocess.Popen(command, cwd=repo, env=clean_env(), text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
+        for line in process.stdout:
+            lines.append(line)
+            if capsys is not None:
+                with capsys.disabled():
+                    print(f"\n    | {line.rstrip()}", end="", flush=True)
+            assert time.monotonic() < deadline, f"start.py took longer than {timeout} s"
+        code = process.wait()
     output = "".join(lines)
     assert code == 0, f"{shlex.join(command)} exited with {code}:\n{output}"
     return output
