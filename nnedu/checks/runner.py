@@ -45,9 +45,11 @@ What the runner guarantees, whatever the student's code does:
   How answers are compared and described: :mod:`nnedu.checks.compare`.
 - A case marked ``stable=True`` (sigmoid, softmax, cross-entropy: the lessons teach forms that
   never overflow) fails when numpy warns about overflow, division by zero or an invalid value,
-  even if the values come out right — unless every value is right to the last digits (rtol,
-  no atol), which shows the warning came from numbers the code then threw away (``np.where``
-  computes both branches) and not from the answer (see ``_run_case``).
+  even if the values come out right (``np.nan_to_num`` after an unclipped log does that). With
+  ``discarded_branch_ok=True`` as well (sigmoid: lesson 02 shows its two-branch form) a warning
+  is forgiven when every value is right to the last digits (rtol, no atol): the overflow then
+  came from numbers the code threw away (``np.where`` computes both branches), not from the
+  answer — a naive sigmoid fails that test, σ(−710) coming out 0 instead of 4.5e-309.
 - When no single known mistake explains every wrong case, the mistakes that each explain at
   least two of them are shown on the cases they explain (see :func:`_add_mistake_hints`).
 - Everything is printed to stdout. Warnings (numpy overflow and the like) and anything the
@@ -127,7 +129,8 @@ class Case:
     is compared element by element. ``hint`` is printed when the case fails and no known mistake
     matched, and as advice when the case passes but the code raised a warning. With
     ``stable=True`` a numpy overflow, divide-by-zero or invalid-value warning fails the case (with
-    ``hint``) unless every value is right to ``rtol`` with no ``atol``.
+    ``hint``); with ``discarded_branch_ok=True`` too, not when every value is right to ``rtol``
+    with no ``atol``.
     """
 
     name: str
@@ -140,6 +143,7 @@ class Case:
     mistakes: Sequence[Mistake] = field(default_factory=list)
     hint: str = ""
     stable: bool = False  # a numpy overflow/divide/invalid warning fails the case (see above)
+    discarded_branch_ok: bool = False  # … unless the values are exact (see above)
 
     def __post_init__(self) -> None:
         if not isinstance(self.args, tuple):
@@ -309,13 +313,18 @@ def _run_case(student_fn: Callable, case: Case, timeout: float, verbose: bool) -
         hint = "leave the inputs alone: build a new array (z = z * 2, not z *= 2 or z[...] = ...)"
         return CaseResult(case.name, "wrong", message, hint, note, expected=expected, got=got)
     if problem is None and case.stable and outcome.float_trouble:
-        if _compare(expected, got, case.rtol, 0.0) is None:
+        exact = _compare(expected, got, case.rtol, 0.0) is None
+        if exact and case.discarded_branch_ok:
             note += "; from values your code then threw away (np.where computes both branches): "
             note += "the answer is right"
             return CaseResult(case.name, "passed", "", "", note, expected=expected, got=got)
-        message = "numpy warned while computing it, and " + _first_value_off(
-            expected, got, case.rtol
-        )
+        if exact:
+            message = "the values are right, but numpy warned while computing them: an inf or "
+            message += "nan was made on the way"
+        else:
+            message = "numpy warned while computing it, and " + _first_value_off(
+                expected, got, case.rtol
+            )
         return CaseResult(case.name, "wrong", message, case.hint, note, expected=expected,
                           got=got)
     if problem is None:

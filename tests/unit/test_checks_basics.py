@@ -265,14 +265,20 @@ def test_a_stable_two_branch_sigmoid_gets_no_overflow_advice(student_fn, capfd):
         assert "from values your code then threw away" in out
 
 
-def test_a_stable_softmax_with_an_unused_overflow_passes_but_a_naive_one_does_not(capfd):
+def test_a_softmax_that_overflows_fails_even_when_its_values_are_right(capfd):
     def shifted_but_also_computes_the_naive_one(z):
-        np.exp(z)  # overflows, result unused: nothing wrong with the answer
+        np.exp(z)  # overflows; lesson 02 teaches a softmax that never does
         e = np.exp(z - np.max(z, axis=-1, keepdims=True))
         return e / np.sum(e, axis=-1, keepdims=True)
 
-    checks.check_softmax(shifted_but_also_computes_the_naive_one)
-    assert "from values your code then threw away" in capfd.readouterr().out
+    with pytest.raises(CheckFailed) as info:
+        checks.check_softmax(shifted_but_also_computes_the_naive_one)
+    failed = [case for case in info.value.result.cases if not case.passed]
+    assert [case.name for case in failed] == [
+        "large scores [1000, 1001, 1002] give probabilities, not nan",
+        "a batch with rows of very different size",
+    ]
+    assert "the values are right, but numpy warned" in capfd.readouterr().out
 
 
 @pytest.mark.parametrize("name", CHECK_NAMES)

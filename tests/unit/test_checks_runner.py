@@ -294,15 +294,19 @@ def test_a_stable_case_fails_on_an_overflow_that_reaches_the_answer(capfd):
         return [Case("large", args=(z,), reference=lambda z: np.exp(-np.logaddexp(0.0, -z)),
                      hint="use e^(−|z|)", **extra)]
 
-    result, _ = failing(naive, stable_case(stable=True))
-    assert result.cases[0].hint == "use e^(−|z|)"
-    assert "the value at index 0 is 0 instead of 4.476e-309" in result.cases[0].message
+    for flags in ({"stable": True}, {"stable": True, "discarded_branch_ok": True}):
+        result, _ = failing(naive, stable_case(**flags))
+        assert result.cases[0].hint == "use e^(−|z|)"
+        assert "the value at index 0 is 0 instead of 4.476e-309" in result.cases[0].message
     # without stable=True the same answer passes with a note (and the case hint as advice)
     assert run_checks("sigmoid", naive, stable_case()).all_passed
     # the warning came from a branch np.where threw away: right to the last digits, no advice
-    passed = run_checks("sigmoid", branches, stable_case(stable=True))
+    passed = run_checks("sigmoid", branches, stable_case(stable=True, discarded_branch_ok=True))
     assert passed.all_passed and passed.cases[0].hint == ""
     assert "threw away" in passed.cases[0].note
+    # ... which only counts where the case allows it
+    result, _ = failing(branches, stable_case(stable=True))
+    assert result.cases[0].message.startswith("the values are right, but numpy warned")
     stdout(capfd)
 
 
