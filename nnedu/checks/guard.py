@@ -153,7 +153,7 @@ def _watch(clock: _Clock, thread_id: int) -> None:
     with _clocks_lock:
         if clock.stopped:  # a late thread: the call it belonged to is over
             return
-        if not any(_clocks.values()):
+        if not any(_clocks.values()) and builtins.__import__ is not _timed_import:
             _plain_import = builtins.__import__
             builtins.__import__ = _timed_import
         _clocks.setdefault(thread_id, []).append(clock)
