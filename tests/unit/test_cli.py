@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnedu.__main__ import DIGITS_DEFAULTS, build_parser, main
+from nnedu.__main__ import DIGITS_DEFAULTS, DIGITS_RECIPE, build_parser, main, train_digits
 from nnedu.network import Sequential
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,9 +87,10 @@ def test_parser_defaults_match_the_documented_configuration():
     (["--early-stopping", "0"], ["argument --early-stopping", "≥ 1"]),
     (["--weight-decay", "lots"], ["argument --weight-decay"]),
     (["--bogus"], ["unrecognized arguments: --bogus"]),
+    (["--schedule", "linear"], ["argument --schedule", "invalid choice: 'linear'", "cosine"]),
 ], ids=["lr-negative", "lr-zero", "lr-text", "optimizer-typo", "activation-typo", "epochs-zero",
         "hidden-negative", "batch-size-text", "early-stopping-zero", "weight-decay-text",
-        "unknown-option"])
+        "unknown-option", "schedule-typo"])
 def test_bad_arguments_exit_with_a_message(args, fragments):
     result = run_cli("train-digits", *args)
     assert result.returncode != 0
@@ -117,3 +118,30 @@ def test_negative_weight_decay_is_refused_by_the_parser(capsys):
         build_parser().parse_args(["train-digits", "--weight-decay", "-1"])
     assert exit_info.value.code == 2
     assert "argument --weight-decay" in capsys.readouterr().err
+
+
+def test_the_recipe_options_reach_the_optimizer(monkeypatch):
+    """--schedule cosine with the DIGITS_RECIPE numbers trains with exactly those settings."""
+    import nnedu.train
+
+    seen = {}
+    real_fit = nnedu.train.fit
+
+    def spy(model, X, y, **kwargs):
+        opt = kwargs["optimizer"]
+        seen.update(lr=opt.lr, weight_decay=opt.weight_decay, epochs=kwargs["epochs"],
+                    factors=[opt.schedule(e) for e in (0, 25, 50)] if opt.schedule else None)
+        return real_fit(model, X, y, **{**kwargs, "epochs": 1})
+
+    monkeypatch.setattr(nnedu.train, "fit", spy)
+    args = build_parser().parse_args(
+        ["train-digits", "--lr", "0.02", "--weight-decay", "1e-3", "--schedule", "cosine",
+         "--epochs", "50"])
+    assert args.schedule == "cosine"
+    train_digits(lr=args.lr, weight_decay=args.weight_decay, epochs=args.epochs,
+                 schedule=args.schedule, progress=False)
+    assert seen == {"lr": DIGITS_RECIPE["lr"], "weight_decay": DIGITS_RECIPE["weight_decay"],
+                    "epochs": DIGITS_RECIPE["epochs"], "factors": [1.0, 0.5, 0.0]}
+    assert {k: v for k, v in DIGITS_RECIPE.items() if k not in ("lr", "weight_decay",
+                                                                 "schedule", "epochs")} == \
+        {k: v for k, v in DIGITS_DEFAULTS.items() if k not in ("lr", "weight_decay", "epochs")}
