@@ -1,4 +1,5 @@
-"""`import nnedu` and every core module load numpy only: no plotting, widgets, sklearn, tqdm.
+"""`import nnedu` and every core module load numpy only: no plotting, widgets, sklearn, tqdm,
+threadpoolctl (fit imports it when it trains).
 
 Each import runs in a fresh interpreter, so modules imported by earlier tests cannot hide
 an eager import.
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("matplotlib", "sklearn", "ipywidgets", "tqdm", "scipy")
+HEAVY = ("matplotlib", "sklearn", "ipywidgets", "tqdm", "scipy", "threadpoolctl")
 CORE = ("activations", "losses", "layers", "network", "optim", "train", "neuron", "gradcheck",
         "worked", "metrics", "data", "__main__")
 
