@@ -157,6 +157,9 @@ def _check_inputs(model: Sequential, X: Array, where: str) -> Array:
     check_finite(X, where, "X")
     if model.in_features is not None and X.ndim == 2:
         check_features(X, model.in_features, where)
+    dtypes = {p.dtype for p in model.parameters()}
+    if len(dtypes) == 1 and X.dtype != (dtype := dtypes.pop()):
+        X = X.astype(dtype)  # a float32 model trains in float32, even on float64 data
     return X
 
 

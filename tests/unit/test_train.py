@@ -294,3 +294,13 @@ def test_one_blas_thread_during_fit_and_back_afterwards(moons_data):
     fit(mlp((2, 8, 2), seed=0), X, y, epochs=2, progress=False, callback=record)
     assert seen == [1, 1]
     assert threadpoolctl.threadpool_info() == before
+
+
+def test_a_float32_model_trains_in_float32_on_float64_data(moons_data):
+    X, y = moons_data  # float64
+    a, b = mlp((2, 8, 2), seed=0, dtype=np.float32), mlp((2, 8, 2), seed=0, dtype=np.float32)
+    fit(a, X, y, epochs=2, batch_size=16, progress=False)
+    fit(b, X.astype(np.float32), y, epochs=2, batch_size=16, progress=False)
+    for p, q in zip(a.parameters(), b.parameters()):
+        assert p.dtype == np.float32
+        np.testing.assert_array_equal(p, q)
