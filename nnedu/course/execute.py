@@ -12,7 +12,7 @@ What it does for each notebook:
    own folder (so ``open("data.csv")`` finds files next to the notebook);
 2. gives the kernel a fixed environment (`kernel_env`): hash seed 0, the inline matplotlib
    backend with matplotlib's default settings, one BLAS thread (sums add up in the same
-   order on every machine);
+   order on every machine), progress bars without timings;
 3. runs every cell in order and stores the outputs in the file;
 4. stores the widgets' state (``metadata.widgets``), so that a lesson opened before running
    shows every widget with its controls and its picture (in JupyterLab and in
@@ -75,6 +75,8 @@ def kernel_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
             "MKL_NUM_THREADS": "1",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "JUPYTER_PLATFORM_DIRS": "1",
+            # Progress bars (tqdm) without the elapsed time and rate, which differ on every run.
+            "TQDM_BAR_FORMAT": "{l_bar}{bar}| {n_fmt}/{total_fmt}{postfix}",
         }
     )
     default_rc = _matplotlib_default_rc()

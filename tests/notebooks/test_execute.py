@@ -182,6 +182,11 @@ with inner:
 gone = w.IntSlider()
 gone.close()
 inner""",
+    # a progress bar is a widget whose text would hold timings
+    """\
+from tqdm.auto import tqdm
+for _ in tqdm(range(3), desc="training"):
+    pass""",
 ]
 
 
