@@ -71,6 +71,11 @@ DEAD_FILL, DEAD_EDGE, DEAD_TEXT = "#EEEEEE", "#9A9A9A", "#8A8A8A"
 
 # ----------------------------------------------------------------------------- number formats
 
+#: Decimals of a computed number used as an operand in a written formula ("−1/0.460085"):
+#: enough that redoing the sum as written gives the result shown with 4 decimals.
+OPERAND_DIGITS = 6
+
+
 def fmt(value: float, digits: int = 4) -> str:
     """A computed number with ``digits`` decimals and a real minus sign: ``"−0.5399"``.
 
@@ -168,8 +173,11 @@ def walk_steps(step: WorkedStep) -> list[WalkStep]:
     def gf(value: float) -> str:  # a given number as a factor
         return _factor(fmt_given(value))
 
+    def op(value: float) -> str:  # a computed number as an operand, OPERAND_DIGITS decimals
+        return fmt(value, OPERAND_DIGITS)
+
     def cf(value: float) -> str:  # a computed number as a factor
-        return _factor(fmt(value))
+        return _factor(op(value))
 
     rows: list[dict] = []
 
@@ -197,12 +205,12 @@ def walk_steps(step: WorkedStep) -> list[WalkStep]:
                   f"z{unit} ≤ 0, so the ReLU outputs 0: hidden unit {unit} is off for this "
                   f"input."))
     add("forward", "z3", "w31·a1 + w32·a2 + b3",
-        f"{gf(p['w31'])}·{fmt(s.a1)} + {gf(p['w32'])}·{fmt(s.a2)} + {gf(p['b3'])}", s.z3,
+        f"{gf(p['w31'])}·{op(s.a1)} + {gf(p['w32'])}·{op(s.a2)} + {gf(p['b3'])}", s.z3,
         nodes=("z3",),
         segments=(("a1", "w31"), ("w31", "z3"), ("a2", "w32"), ("w32", "z3"), ("b3", "z3")),
         reveals=(("z3", "value"),),
         hint="The output unit does the same with the two hidden outputs.")
-    add("forward", "a3", "σ(z3)", f"σ({fmt(s.z3)})", s.a3,
+    add("forward", "a3", "σ(z3)", f"σ({op(s.z3)})", s.a3,
         nodes=("a3",), segments=(("z3", "a3"),), reveals=(("a3", "value"),),
         hint=f"The sigmoid squashes z3 into (0, 1): the network says the probability of "
              f"class 1 is {fmt(s.a3)}.")
@@ -210,25 +218,25 @@ def walk_steps(step: WorkedStep) -> list[WalkStep]:
     # ---- loss
     y = s.target
     add("loss", "L", "−[y·ln a3 + (1 − y)·ln(1 − a3)]",
-        f"−[{given(y)}·ln {fmt(s.a3)} + {given(1 - y)}·ln {fmt(1 - s.a3)}]", s.loss,
+        f"−[{given(y)}·ln {op(s.a3)} + {given(1 - y)}·ln {op(1 - s.a3)}]", s.loss,
         nodes=("L",), segments=(("a3", "L"), ("y", "L")), reveals=(("L", "value"),),
         hint="Binary cross-entropy: small when a3 is close to the target y, large when far.")
 
     # ---- backward pass: output unit
     add("backward", "dL/da3", "−y/a3 + (1 − y)/(1 − a3)",
-        f"−{given(y)}/{fmt(s.a3)} + {given(1 - y)}/{fmt(1 - s.a3)}", s.dL_da3,
+        f"−{given(y)}/{op(s.a3)} + {given(1 - y)}/{op(1 - s.a3)}", s.dL_da3,
         nodes=("a3",), segments=(("a3", "L"),), reveals=(("a3", "grad"), ("L", "grad")),
         hint="The backward pass starts at the loss: how fast L changes when a3 changes.")
-    add("backward", "da3/dz3", "a3·(1 − a3)", f"{fmt(s.a3)}·{fmt(1 - s.a3)}", s.da3_dz3,
+    add("backward", "da3/dz3", "a3·(1 − a3)", f"{op(s.a3)}·{op(1 - s.a3)}", s.da3_dz3,
         nodes=(), segments=(("z3", "a3"),), reveals=(("z3", "local"),),
         hint="A local slope: the sigmoid's derivative at z3, written on the edge z3 → a3.")
-    add("backward", "dL/dz3", "dL/da3 · da3/dz3 = a3 − y", f"{fmt(s.a3)} − {given(y)}",
+    add("backward", "dL/dz3", "dL/da3 · da3/dz3 = a3 − y", f"{op(s.a3)} − {given(y)}",
         s.dL_dz3, nodes=("z3",), segments=(("z3", "a3"),), reveals=(("z3", "grad"),),
         hint="Chain rule: multiply the two; the sigmoid's slope cancels and leaves "
              "prediction minus target.")
     for name, a in (("w31", "a1"), ("w32", "a2")):
         a_value = getattr(s, a)
-        add("backward", f"dL/d{name}", f"dL/dz3 · {a}", f"{cf(s.dL_dz3)}·{fmt(a_value)}",
+        add("backward", f"dL/d{name}", f"dL/dz3 · {a}", f"{cf(s.dL_dz3)}·{op(a_value)}",
             s.gradients[name], nodes=(name,), segments=((name, "z3"),),
             reveals=((name, "grad"),),
             hint=(f"dz3/d{name} = {a}: a weight's gradient is the error signal at its unit "

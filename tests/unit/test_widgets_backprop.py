@@ -48,6 +48,11 @@ def four(value: float) -> str:
     return text.replace("-", MINUS)
 
 
+def six(value: float) -> str:
+    """A computed number used as an operand in a formula: 6 decimals (``OPERAND_DIGITS``)."""
+    return f"{value:.6f}".replace("-", MINUS)
+
+
 def evaluate(expression: str) -> float:
     """Evaluate a formula with its numbers put in, as the walk prints it."""
     python = expression.replace(MINUS, "-").replace("·", "*").replace("[", "(")
@@ -107,22 +112,22 @@ def test_walk_texts_of_the_first_example():
     walk = bs.walk_steps(s)
     assert walk[0].text == (f"z1 = w11·x1 + w12·x2 + b1 = 0.5·1 + ({MINUS}0.2)·2 + 0.1 = "
                             f"{four(s.z1)}")
-    assert walk[5].text == f"a3 = σ(z3) = σ({four(s.z3)}) = {four(s.a3)}"
-    assert walk[9].text == (f"dL/dz3 = dL/da3 · da3/dz3 = a3 − y = {four(s.a3)} − 1 = "
+    assert walk[5].text == f"a3 = σ(z3) = σ({six(s.z3)}) = {four(s.a3)}"
+    assert walk[9].text == (f"dL/dz3 = dL/da3 · da3/dz3 = a3 − y = {six(s.a3)} − 1 = "
                             f"{four(s.dL_dz3)}")
-    assert walk[14].text == f"dL/da2 = dL/dz3 · w32 = ({four(s.dL_dz3)})·({MINUS}0.5) = " \
+    assert walk[14].text == f"dL/da2 = dL/dz3 · w32 = ({six(s.dL_dz3)})·({MINUS}0.5) = " \
                             f"{four(s.dL_da2)}"
     assert bs.step_text(walk[9]) == f"Step 10 of 27: {walk[9].text}"
     update = bs.step_text(walk[23]).split("\n")
     assert update[0] == "Step 24 of 27: update of the output unit"
-    assert update[1] == (f"w31 ← w31 − η·dL/dw31 = 0.7 − 0.1·({four(s.dL_dw31)}) = "
+    assert update[1] == (f"w31 ← w31 − η·dL/dw31 = 0.7 − 0.1·({six(s.dL_dw31)}) = "
                          f"{four(s.updated['w31'])}")
 
 
 def test_dead_unit_texts_show_the_closed_gate():
     s = EXAMPLE_ONE_DEAD.run()
     walk = {item.symbol: item for item in bs.walk_steps(s)}
-    assert walk["dL/dz2"].text == f"dL/dz2 = dL/da2 · [z2 > 0] = {four(s.dL_da2)}·0 = 0.0000"
+    assert walk["dL/dz2"].text == f"dL/dz2 = dL/da2 · [z2 > 0] = {six(s.dL_da2)}·0 = 0.0000"
     assert "shut" in walk["dL/dz2"].hint
     assert "off" in walk["a2"].hint
     assert "no effect" in walk["dL/dw32"].hint
@@ -291,10 +296,10 @@ def test_stepper_walks_forward_and_back():
     stepper.go_to(9)
     stepper.next()
     assert stepper.position == 10
-    assert (f"Step 10 of 27: dL/dz3 = dL/da3 · da3/dz3 = a3 − y = {four(s.a3)} − 1 = "
+    assert (f"Step 10 of 27: dL/dz3 = dL/da3 · da3/dz3 = a3 − y = {six(s.a3)} − 1 = "
             f"{four(s.dL_dz3)}") in readout_text(stepper)
     stepper.back()
-    assert f"Step 9 of 27: da3/dz3 = a3·(1 − a3) = {four(s.a3)}" in readout_text(stepper)
+    assert f"Step 9 of 27: da3/dz3 = a3·(1 − a3) = {six(s.a3)}" in readout_text(stepper)
     stepper.go_to(27)
     assert stepper.next_button.disabled
     stepper.next()  # stays on the last step
@@ -320,12 +325,12 @@ def test_stepper_recomputes_when_a_slider_moves_and_keeps_the_step():
     s = worked_step(0.8, 2.0, 1.0, dict(EXAMPLE_BOTH_ACTIVE.weights))
     assert stepper.position == 10
     assert stepper.step.z1 == pytest.approx(s.z1)
-    assert f"= {four(s.a3)} − 1 = {four(s.dL_dz3)}" in readout_text(stepper)
+    assert f"= {six(s.a3)} − 1 = {four(s.dL_dz3)}" in readout_text(stepper)
     stepper.set_inputs(x1=0.4, target=0.0)  # hidden unit 1 switches off
     s = worked_step(0.4, 2.0, 0.0, dict(EXAMPLE_BOTH_ACTIVE.weights))
     assert s.z1 <= 0
     assert stepper.step.dL_dw11 == 0.0
-    assert f"= {four(s.a3)} − 0 = {four(s.dL_dz3)}" in readout_text(stepper)
+    assert f"= {six(s.a3)} − 0 = {four(s.dL_dz3)}" in readout_text(stepper)
     with pytest.raises(ValueError, match="unknown names"):
         stepper.set_inputs(w11=1.0)
 
@@ -344,7 +349,7 @@ def test_stepper_switches_examples():
     dead = EXAMPLE_ONE_DEAD.run()
     assert stepper.inputs == (dead.x1, dead.x2, dead.target)
     assert stepper.position == 17
-    assert f"Step 17 of 27: dL/dz2 = dL/da2 · [z2 > 0] = {four(dead.dL_da2)}·0 = 0.0000" \
+    assert f"Step 17 of 27: dL/dz2 = dL/da2 · [z2 > 0] = {six(dead.dL_da2)}·0 = 0.0000" \
         in readout_text(stepper)
     with pytest.raises(ValueError, match="variant must be one of"):
         stepper.choose("three hidden units")
