@@ -16,10 +16,12 @@ What is here:
 * :func:`grid_runs`: the cached grid of runs, every weight decay × every dropout rate, which
   the lesson's hyperparameter search and the explorer share;
 * :func:`run_summary`, :func:`readout_text`: what the explorer's readout says about a run;
-* figures: :func:`plot_history`, :func:`plot_small_multiples`, :func:`plot_weight_histograms`,
-  :func:`plot_shifted_examples`, :func:`plot_optimism`;
-* :func:`regularisation_explorer`: sliders for weight decay and dropout that redraw the
-  training and validation curves of the cached run (readout with CSS class ``nnedu-readout``).
+* :func:`regularisation_explorer`: sliders for weight decay and dropout that pick a run of the
+  cached grid and move its training and validation curves (on the shared explorer base;
+  readout with CSS class ``nnedu-readout``).
+
+The lesson's other figures (``plot_history``, ``plot_small_multiples``, ...) are in
+``nnedu.widgets.regularisation_figures``.
 
 Matplotlib and ipywidgets are imported inside the functions that draw.
 """
@@ -36,6 +38,7 @@ import numpy as np
 from nnedu.data import DigitsData
 from nnedu.network import Sequential
 from nnedu.train import History
+from nnedu.widgets.explorer import Explorer
 
 Array = np.ndarray
 
@@ -240,311 +243,124 @@ def format_dropout(dropout: float) -> str:
 def readout_text(weight_decay: float, dropout: float,
                  history: History | Mapping[str, Sequence[float]]) -> str:
     """The explorer's readout, e.g. "weight decay 1e-3, dropout 0.25: best validation accuracy
-    91.0 % at epoch 23, final gap 0.38" (gap = validation loss − training loss at the end)."""
+    91.0 % at epoch 23; gap after the last epoch (validation loss − training loss) 0.38"."""
     s = run_summary(history)
     return (f"weight decay {format_decay(weight_decay)}, dropout {format_dropout(dropout)}: "
             f"best validation accuracy {100 * s.best_val_accuracy:.1f} % at epoch "
-            f"{s.best_epoch}, final gap {s.final_gap:.2f}")
+            f"{s.best_epoch}; gap after the last epoch (validation loss − training loss) "
+            f"{s.final_gap:.2f}")
 
 
-# ----------------------------------------------------------------------------- figures
-def _records(history) -> Mapping[str, Sequence[float]]:
-    return getattr(history, "history", history)
-
-
-def plot_history(history, ax_loss=None, ax_accuracy=None, title: str | None = None,
-                 reference=None, reference_label: str = "no regularisation",
-                 mark: str | None = "accuracy", loss_max: float | None = 1.0):
-    """Loss and accuracy per epoch: training (solid, circles) and validation (dashed, squares).
-
-    ``reference``: another run's history drawn in grey for comparison. ``mark``:
-    "accuracy" puts a star on the best validation accuracy, "loss" a vertical line at the
-    lowest validation loss (the epoch early stopping restores), None nothing. ``loss_max``
-    is the top of the loss axis (default 1.0: the large losses of the first epochs are cut
-    off, so that the end of training is easy to see; None: matplotlib chooses).
-    Returns the figure.
-    """
-    import matplotlib.pyplot as plt
-
-    from nnedu.plots import COLORS
-
-    if ax_loss is None or ax_accuracy is None:
-        fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(10.0, 3.9),
-                                                   layout="constrained")
-    fig = ax_loss.figure
-    records = _records(history)
-    epochs = np.arange(1, len(records["loss"]) + 1)
-    every = max(1, len(epochs) // 8)  # markers on a few epochs only, so the lines stay clear
-    for ax, metric in ((ax_loss, "loss"), (ax_accuracy, "accuracy")):
-        if reference is not None:
-            ref = _records(reference)
-            ref_epochs = np.arange(1, len(ref[metric]) + 1)
-            ax.plot(ref_epochs, ref[metric], color="0.6", lw=1.2,
-                    label=f"training ({reference_label})")
-            ax.plot(ref_epochs, ref[f"val_{metric}"], color="0.6", lw=1.2, ls="--",
-                    label=f"validation ({reference_label})")
-        ax.plot(epochs, records[metric], color=COLORS[0], lw=2, marker="o", markevery=every,
-                ms=5, label="training")
-        ax.plot(epochs, records[f"val_{metric}"], color=COLORS[1], lw=2, ls="--", marker="s",
-                markevery=every, ms=5, label="validation")
-        ax.set_xlabel("epoch")
-        ax.grid(alpha=0.3)
-    if mark == "accuracy":
-        s = run_summary(records)
-        ax_accuracy.plot([s.best_epoch], [s.best_val_accuracy], marker="*", ms=16, ls="none",
-                         color=COLORS[3], markeredgecolor="black",
-                         label=f"best validation accuracy: epoch {s.best_epoch}")
-    elif mark == "loss":
-        best = int(np.argmin(records["val_loss"])) + 1
-        for ax in (ax_loss, ax_accuracy):
-            ax.axvline(best, color=COLORS[3], lw=1.5, ls=":",
-                       label=f"lowest validation loss: epoch {best}")
-    ax_loss.set_ylabel("cross-entropy loss")
-    ax_loss.set_title("loss")
-    ax_loss.set_ylim(0, loss_max)
-    ax_accuracy.set_ylabel("accuracy")
-    ax_accuracy.set_title("accuracy")
-    ax_accuracy.set_ylim(0.5, 1.02)
-    ax_accuracy.legend(loc="lower right", fontsize=8)
-    if title:
-        fig.suptitle(title)
-    return fig
-
-
-def plot_small_multiples(histories: Mapping[str, object], cols: int = 4,
-                         loss_max: float | None = 1.0,
-                         marks: Mapping[str, int] | None = None):
-    """One small panel per method: training and validation loss per epoch, on shared axes.
-
-    ``histories``: method name → History (or dict of lists); the panel's title is the name.
-    The shaded band between the curves is the gap. ``marks``: method name → an epoch
-    (counting from 1) to mark with a vertical line, e.g. the epoch early stopping restored.
-    Returns the figure.
-    """
-    import matplotlib.pyplot as plt
-
-    from nnedu.plots import COLORS
-
-    marks = dict(marks or {})
-    n = len(histories)
-    rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.6 * rows), sharey=True,
-                             squeeze=False)
-    for ax, (name, history) in zip(axes.ravel(), histories.items()):
-        records = _records(history)
-        epochs = np.arange(1, len(records["loss"]) + 1)
-        ax.fill_between(epochs, records["loss"], records["val_loss"], color=COLORS[1],
-                        alpha=0.15, label="gap")
-        ax.plot(epochs, records["loss"], color=COLORS[0], lw=2, label="training loss")
-        ax.plot(epochs, records["val_loss"], color=COLORS[1], lw=2, ls="--",
-                label="validation loss")
-        if name in marks:
-            ax.axvline(marks[name], color=COLORS[3], lw=1.5, ls=":", label="weights kept")
-        ax.set_title(name, fontsize=11)
-        ax.set_xlabel("epoch")
-        ax.grid(alpha=0.3)
-    for ax in axes.ravel()[n:]:
-        ax.axis("off")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("loss")
-    axes[0, 0].set_ylim(0, loss_max)
-    handles, labels = [], []
-    for ax in axes.ravel()[:n]:
-        for handle, label in zip(*ax.get_legend_handles_labels()):
-            if label not in labels:
-                handles.append(handle)
-                labels.append(label)
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
-
-
+# ----------------------------------------------------------------------------- weights
 def weights_of(model: Sequential) -> Array:
     """Every weight of the model's Dense layers (not the biases) in one flat array."""
     return np.concatenate([p.ravel() for name, p in model.named_parameters()
                            if name.endswith(".W")])
 
 
-def plot_weight_histograms(models: Mapping[str, Sequential], threshold: float = 0.01):
-    """Histograms of |w| for each model's weights, on a log scale, one panel per model.
 
-    The shaded band marks |w| < ``threshold`` ("near zero"); the title says which fraction of
-    the weights lies there. Returns the figure.
+# ----------------------------------------------------------------------------- the explorer
+#: What each slider controls, said under the sliders.
+SLIDER_NOTE = ("<b>weight decay λ</b>: the L2 penalty that pulls every weight towards 0 "
+               "(each step ten times the one before) · <b>dropout p</b>: the share of hidden "
+               "units switched off at random in each training step. Every setting was trained "
+               "once, in advance (<code>grid_runs()</code>): a slider only picks a run. Grey: "
+               "the run without regularisation.")
+
+
+def _records(history) -> Mapping[str, Sequence[float]]:
+    return getattr(history, "history", history)
+
+
+class RegularisationExplorer(Explorer):
+    """Two sliders (weight decay, dropout) over the cached grid of runs: the picked run's
+    training and validation loss and accuracy per epoch, the run without regularisation in grey.
+
+    Moving a slider only looks the run up in ``runs`` and moves the curves: nothing is trained.
+    ``setting`` is the (weight decay, dropout) pair on show.
     """
-    import matplotlib.pyplot as plt
 
-    from nnedu.plots import COLORS
-
-    fig, axes = plt.subplots(1, len(models), figsize=(3.6 * len(models), 3.2), sharey=True,
-                             squeeze=False)
-    bins = np.logspace(-8, 0.5, 60)
-    for k, (ax, (name, model)) in enumerate(zip(axes[0], models.items())):
-        size = np.abs(weights_of(model))
-        ax.hist(np.clip(size, bins[0], None), bins=bins, color=COLORS[k % len(COLORS)],
-                edgecolor="black", linewidth=0.3)
-        ax.axvspan(bins[0], threshold, color="0.88", zorder=0)
-        ax.text(math.sqrt(bins[0] * threshold), 0.95, f"near zero\n|w| < {threshold:g}",
-                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=9,
-                color="0.3")
-        ax.set_xscale("log")
-        ax.set_xlabel("|w| (log scale)")
-        near_zero = np.mean(size < threshold)
-        ax.set_title(f"{name}\n{100 * near_zero:.0f} % of |w| < {threshold:g}", fontsize=10)
-    axes[0, 0].set_ylabel("number of weights")
-    fig.tight_layout()
-    return fig
-
-
-def plot_shifted_examples(X: Array, y: Array, n: int = 4,
-                          shifts: Mapping[str, tuple[int, int]] = SHIFTS):
-    """For the first ``n`` digits: the original and each shifted copy, one row per digit."""
-    import matplotlib.pyplot as plt
-
-    images = np.asarray(X)[:n].reshape(-1, 8, 8)
-    columns = {"original": images} | {name: shift_images(images, r, c)
-                                      for name, (r, c) in shifts.items()}
-    fig, axes = plt.subplots(n, len(columns), figsize=(1.35 * len(columns), 1.45 * n),
-                             squeeze=False)
-    for j, (name, pictures) in enumerate(columns.items()):
-        for i in range(n):
-            ax = axes[i, j]
-            ax.imshow(pictures[i], cmap="gray_r", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if i == 0:
-                ax.set_title(name, fontsize=10)
-            if j == 0:
-                ax.set_ylabel(f"label {y[i]}", fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-def plot_optimism(panels: Mapping[str, tuple[Array, Array]],
-                  bin_widths: Mapping[str, float] | None = None):
-    """Histograms of "test accuracy − fresh accuracy", one panel per experiment.
-
-    ``panels``: title → ``(chosen_by_test, chosen_by_validation)``, two arrays with one
-    difference per random split (in accuracy units, e.g. 0.012). ``bin_widths``: title → the
-    width of the histogram bars in the same units (e.g. 2 / n_test, two test digits; the
-    default is a twentieth of the range). The vertical lines mark the means. Returns the figure.
-    """
-    import matplotlib.pyplot as plt
-
-    from nnedu.plots import COLORS
-
-    bin_widths = dict(bin_widths or {})
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.0 * len(panels), 3.9), squeeze=False,
-                             layout="constrained")
-    for ax, (title, (by_test, by_validation)) in zip(axes[0], panels.items()):
-        both = np.concatenate([by_test, by_validation]) * 100
-        width = 100 * bin_widths.get(title, (both.max() - both.min()) / 2000)
-        edges = np.arange(np.floor(both.min() / width), np.ceil(both.max() / width) + 1) * width
-        for values, colour, style, name in (
-            (by_validation, COLORS[0], "-", "chosen on the validation part"),
-            (by_test, COLORS[3], "--", "chosen on the test part"),
-        ):
-            mean = 100 * np.mean(values)
-            ax.hist(values * 100, bins=edges, histtype="step", color=colour, lw=2.2, ls=style,
-                    label=name)
-            ax.axvline(mean, color=colour, lw=3, ls=style, label=f"mean {mean:+.2f} points")
-        ax.axvline(0, color="black", lw=0.8)
-        ax.set_xlabel("test accuracy − fresh accuracy (percentage points)")
-        ax.set_title(title)
-        ax.legend(loc="upper left", fontsize=8)
-    axes[0, 0].set_ylabel("number of random splits")
-    return fig
-
-
-# ----------------------------------------------------------------------------- the widget
-class RegularisationExplorer:
-    """Two sliders (weight decay, dropout) over the cached grid of runs.
-
-    Parts: ``decay_slider``, ``dropout_slider``, ``readout`` (CSS class ``nnedu-readout``),
-    ``output`` and ``widget`` (the VBox to display). Moving a slider only looks the run up in
-    ``runs`` and redraws: nothing is trained. ``show(weight_decay, dropout)`` sets both
-    sliders from code and redraws once.
-    """
+    title = "Lesson 10 explorer: weight decay and dropout sliders over 12 trained runs"
+    figsize = (8.4, 3.9)
 
     def __init__(self, runs: Mapping[tuple[float, float], Run] | None = None,
                  weight_decay: float = 0.0, dropout: float = 0.0) -> None:
-        import ipywidgets as widgets
-
         self.runs = grid_runs() if runs is None else runs
         lookup(self.runs, weight_decay, dropout)  # a bad start fails here, clearly
+        self.start = (float(weight_decay), float(dropout))
+        super().__init__()
+
+    def build(self, fig) -> None:
+        import ipywidgets as widgets
+
+        from nnedu.plots import COLORS
+
         decays = sorted({key[0] for key in self.runs})
         rates = sorted({key[1] for key in self.runs})
-        self.reference = self.runs.get((0.0, 0.0))
-        style = {"description_width": "100px"}
-        self.decay_slider = widgets.SelectionSlider(
-            options=[(format_decay(w), w) for w in decays], value=float(weight_decay),
-            description="weight decay", continuous_update=False, style=style,
-            layout={"width": "380px"},
-        )
-        self.dropout_slider = widgets.SelectionSlider(
-            options=[(format_dropout(p), p) for p in rates], value=float(dropout),
-            description="dropout", continuous_update=False, style=style,
-            layout={"width": "380px"},
-        )
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.output = widgets.Output()
-        note = widgets.HTML(
-            "<small>Grey: the run without regularisation. Every setting was trained once, in "
-            "advance (<code>grid_runs()</code>); the sliders only pick a run.</small>"
-        )
-        self.widget = widgets.VBox([
-            widgets.HBox([self.decay_slider, self.dropout_slider]), self.readout, note,
-            self.output,
-        ])
-        self.widget.add_class("nnedu-regularisation")
-        self._quiet = False
-        self.decay_slider.observe(self._on_change, names="value")
-        self.dropout_slider.observe(self._on_change, names="value")
-        self.redraw()
+        for name, label, options, value in (
+                ("weight_decay", "weight decay λ (L2)", [(format_decay(w), w) for w in decays],
+                 self.start[0]),
+                ("dropout", "dropout rate p", [(format_dropout(p), p) for p in rates],
+                 self.start[1])):
+            self.add_control(name, widgets.SelectionSlider(
+                options=options, value=value, description=label,
+                style={"description_width": "130px"}, layout={"width": "400px"}))
+        self.note = widgets.HTML(f"<small>{SLIDER_NOTE}</small>")
+        epochs = max(len(_records(run.history)["loss"]) for run in self.runs.values())
+        self.curves, self.reference = {}, {}
+        for k, (metric, ylabel, ylim) in enumerate((
+                ("loss", "cross-entropy loss", (0.0, 1.0)), ("accuracy", "accuracy", (0.5, 1.02)))):
+            ax = fig.add_axes((0.08 + 0.5 * k, 0.3, 0.4, 0.58))
+            for part, style in (("", "-"), ("val_", "--")):
+                key = part + metric
+                self.reference[key] = self.moving(ax.plot([], [], color="0.6", lw=1.2,
+                                                          ls=style)[0])
+                colour, marker = (COLORS[1], "s") if part else (COLORS[0], "o")
+                self.curves[key] = self.moving(ax.plot([], [], color=colour, lw=2, ls=style,
+                                                       marker=marker, ms=5)[0])
+            ax.set(xlim=(0, epochs + 1), ylim=ylim, xlabel="epoch", ylabel=ylabel)
+            ax.grid(alpha=0.3)
+        self.best = self.moving(ax.plot([], [], marker="*", ms=16, ls="none", color=COLORS[3],
+                                        markeredgecolor="black")[0])
+        handles = [self.curves["loss"], self.curves["val_loss"], self.reference["loss"],
+                   self.reference["val_loss"], self.best]
+        fig.legend(handles, ["training", "validation", "training, no regularisation",
+                             "validation, no regularisation", "best validation accuracy"],
+                   loc="lower center", ncol=3, fontsize=10, frameon=False)
+        self.heading = self.moving(fig.text(0.5, 0.96, "", ha="center", va="top", fontsize=12))
+
+    def children(self) -> list:
+        row, readout, image = super().children()
+        return [row, self.note, readout, image]
 
     @property
     def setting(self) -> tuple[float, float]:
         """The (weight decay, dropout) pair the sliders show."""
-        return float(self.decay_slider.value), float(self.dropout_slider.value)
+        return (float(self.controls["weight_decay"].value),
+                float(self.controls["dropout"].value))
 
-    def show(self, weight_decay: float, dropout: float) -> None:
-        """Move both sliders (from code) and redraw once."""
-        lookup(self.runs, weight_decay, dropout)
-        self._quiet = True
-        try:
-            self.decay_slider.value = float(weight_decay)
-            self.dropout_slider.value = float(dropout)
-        finally:
-            self._quiet = False
-        self.redraw()
-
-    def _on_change(self, _change) -> None:
-        if not self._quiet:
-            self.redraw()
-
-    def redraw(self) -> None:
-        """Look the run up, draw its curves, then write the readout."""
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output
-
-        weight_decay, dropout = self.setting
-        run = lookup(self.runs, weight_decay, dropout)
-        reference = None if (weight_decay, dropout) == (0.0, 0.0) else self.reference
-        with self.output:
-            clear_output(wait=True)
-            fig = plot_history(run.history, reference=reference,
-                               title=f"weight decay {format_decay(weight_decay)}, "
-                                     f"dropout {format_dropout(dropout)}")
-            plt.show()
-            plt.close(fig)
-        # The text last: once the readout shows the new setting, the new picture is there too.
-        self.readout.value = f"<b>{readout_text(weight_decay, dropout, run.history)}</b>"
+    def show(self, values) -> str:
+        weight_decay, dropout = float(values["weight_decay"]), float(values["dropout"])
+        records = _records(lookup(self.runs, weight_decay, dropout).history)
+        reference = self.runs.get((0.0, 0.0))
+        for key, line in self.curves.items():
+            line.set_data(np.arange(1, len(records[key]) + 1), records[key])
+            line.set_markevery(max(1, len(records[key]) // 8))
+            ref = self.reference[key]
+            ref.set_visible(reference is not None and (weight_decay, dropout) != (0.0, 0.0))
+            if reference is not None:
+                ref_values = _records(reference.history)[key]
+                ref.set_data(np.arange(1, len(ref_values) + 1), ref_values)
+        s = run_summary(records)
+        self.best.set_data([s.best_epoch], [s.best_val_accuracy])
+        self.heading.set_text(f"weight decay λ = {format_decay(weight_decay)}, "
+                              f"dropout p = {format_dropout(dropout)}")
+        return f"<b>{readout_text(weight_decay, dropout, records)}</b>"
 
 
 def regularisation_explorer(runs: Mapping[tuple[float, float], Run] | None = None,
-                            weight_decay: float = 0.0, dropout: float = 0.0):
+                            weight_decay: float = 0.0, dropout: float = 0.0
+                            ) -> RegularisationExplorer:
     """Sliders for weight decay and dropout over the cached runs (default: :func:`grid_runs`).
-
-    Returns the widget (a VBox).
-    """
-    return RegularisationExplorer(runs, weight_decay, dropout).widget
+    Displays itself in a notebook."""
+    return RegularisationExplorer(runs, weight_decay, dropout)

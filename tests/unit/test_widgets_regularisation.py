@@ -19,6 +19,7 @@ from hypothesis.extra.numpy import arrays
 from nnedu.data import load_digits
 from nnedu.train import History
 from nnedu.widgets import regularisation as rw
+from nnedu.widgets import regularisation_figures as rf
 
 # plt.show() under the Agg backend of the tests only warns that it cannot open a window.
 pytestmark = pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
@@ -160,8 +161,8 @@ def test_readout_text_formats_the_setting_and_the_numbers():
     h = history_of(loss=[0.9, 0.3], val_loss=[1.0, 0.42], accuracy=[0.6, 0.9],
                    val_accuracy=[0.847222, 0.8])
     assert rw.readout_text(1e-3, 0.25, h) == (
-        "weight decay 1e-3, dropout 0.25: best validation accuracy 84.7 % at epoch 1, "
-        "final gap 0.12"
+        "weight decay 1e-3, dropout 0.25: best validation accuracy 84.7 % at epoch 1; "
+        "gap after the last epoch (validation loss − training loss) 0.12"
     )
     assert rw.readout_text(0.0, 0.0, h).startswith("weight decay 0, dropout 0: ")
 
@@ -245,7 +246,7 @@ def test_regularisation_lowers_the_final_validation_loss(runs):
 # ----------------------------------------------------------------------------- figures
 def test_plot_history_draws_both_metrics_and_marks(runs):
     h = runs[(1e-3, 0.5)].history
-    fig = rw.plot_history(h, reference=runs[(0.0, 0.0)].history, title="t")
+    fig = rf.plot_history(h, reference=runs[(0.0, 0.0)].history, title="t")
     loss_ax, acc_ax = fig.axes[:2]
     assert loss_ax.get_ylim() == (0.0, 1.0)
     assert len(loss_ax.lines) == 4                    # two reference curves and the run's two
@@ -254,14 +255,14 @@ def test_plot_history_draws_both_metrics_and_marks(runs):
     assert f"best validation accuracy: epoch {s.best_epoch}" in labels
     star = acc_ax.lines[-1]
     assert star.get_xdata()[0] == s.best_epoch and star.get_ydata()[0] == s.best_val_accuracy
-    fig = rw.plot_history(h, mark="loss")
+    fig = rf.plot_history(h, mark="loss")
     lowest = int(np.argmin(h["val_loss"])) + 1
     assert any(f"epoch {lowest}" in t.get_text() for t in fig.axes[1].get_legend().get_texts())
 
 
 def test_plot_small_multiples_has_one_panel_per_run(runs):
     histories = {f"run {k}": run.history for k, run in enumerate(list(runs.values())[:5])}
-    fig = rw.plot_small_multiples(histories, cols=4, marks={"run 1": 7})
+    fig = rf.plot_small_multiples(histories, cols=4, marks={"run 1": 7})
     visible = [ax for ax in fig.axes if ax.axison]
     assert [ax.get_title() for ax in visible] == list(histories)
     assert len(fig.axes) == 8 and len(visible) == 5
@@ -270,7 +271,7 @@ def test_plot_small_multiples_has_one_panel_per_run(runs):
 
 def test_weight_histograms_report_the_near_zero_share(runs):
     models = {"none": runs[(0.0, 0.0)].model, "L2": runs[(1e-2, 0.0)].model}
-    fig = rw.plot_weight_histograms(models, threshold=0.01)
+    fig = rf.plot_weight_histograms(models, threshold=0.01)
     for ax, (name, model) in zip(fig.axes, models.items()):
         share = np.mean(np.abs(rw.weights_of(model)) < 0.01)
         assert ax.get_title() == f"{name}\n{100 * share:.0f} % of |w| < 0.01"
@@ -279,12 +280,12 @@ def test_weight_histograms_report_the_near_zero_share(runs):
 
 
 def test_plot_shifted_examples_and_plot_optimism(digits):
-    fig = rw.plot_shifted_examples(digits.X_train, digits.y_train, n=2)
+    fig = rf.plot_shifted_examples(digits.X_train, digits.y_train, n=2)
     assert len(fig.axes) == 2 * 5
     assert [ax.get_title() for ax in fig.axes[:5]] == ["original", "up", "down", "left", "right"]
     rng = np.random.default_rng(0)
     by_test, by_val = rng.normal(0.01, 0.01, 200), rng.normal(0.0, 0.01, 200)
-    fig = rw.plot_optimism({"a": (by_test, by_val), "b": (by_test, by_val)},
+    fig = rf.plot_optimism({"a": (by_test, by_val), "b": (by_test, by_val)},
                            bin_widths={"a": 0.005})
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -294,52 +295,50 @@ def test_plot_shifted_examples_and_plot_optimism(digits):
 # ----------------------------------------------------------------------------- the explorer
 def test_explorer_starts_without_regularisation(runs):
     explorer = rw.RegularisationExplorer(runs)
+    decay, dropout = explorer.controls["weight_decay"], explorer.controls["dropout"]
     assert explorer.setting == (0.0, 0.0)
     assert explorer.readout.value == f"<b>{rw.readout_text(0.0, 0.0, runs[(0.0, 0.0)].history)}</b>"
-    assert [label for label, _ in explorer.decay_slider.options] == ["0", "1e-4", "1e-3", "1e-2"]
-    assert [label for label, _ in explorer.dropout_slider.options] == ["0", "0.25", "0.5"]
+    assert [label for label, _ in decay.options] == ["0", "1e-4", "1e-3", "1e-2"]
+    assert [label for label, _ in dropout.options] == ["0", "0.25", "0.5"]
     assert "nnedu-readout" in explorer.readout._dom_classes
-    assert explorer.decay_slider.description == "weight decay"
-    assert explorer.dropout_slider.description == "dropout"
+    assert decay.description == "weight decay λ (L2)"      # the sliders say what they control
+    assert dropout.description == "dropout rate p"
+    assert "L2 penalty" in explorer.note.value and "switched off" in explorer.note.value
+    assert explorer.note in explorer.widget.children          # shown under the sliders
+    assert not explorer.reference["loss"].get_visible()   # no grey copy of itself
 
 
-def test_moving_the_sliders_looks_up_and_redraws_the_run(runs, monkeypatch):
-    drawn = []
-    real = rw.plot_history
-
-    def counting(history, *args, **kwargs):
-        drawn.append(history)
-        return real(history, *args, **kwargs)
-
+def test_moving_the_sliders_looks_up_and_moves_the_curves(runs):
     explorer = rw.RegularisationExplorer(runs)
-    monkeypatch.setattr(rw, "plot_history", counting)
-    explorer.decay_slider.value = 1e-2                # as a student would, through the slider
-    assert drawn == [runs[(1e-2, 0.0)].history]
-    assert rw.readout_text(1e-2, 0.0, runs[(1e-2, 0.0)].history) in explorer.readout.value
-    explorer.dropout_slider.value = 0.5
-    assert drawn[-1] is runs[(1e-2, 0.5)].history
+    before = explorer.picture
+    explorer.controls["weight_decay"].value = 1e-2      # as a student would, through the slider
+    h = runs[(1e-2, 0.0)].history
+    assert rw.readout_text(1e-2, 0.0, h) in explorer.readout.value
+    np.testing.assert_array_equal(explorer.curves["val_loss"].get_ydata(), h["val_loss"])
+    assert explorer.reference["loss"].get_visible()
+    np.testing.assert_array_equal(explorer.reference["val_accuracy"].get_ydata(),
+                                  runs[(0.0, 0.0)].history["val_accuracy"])
+    assert explorer.picture != before
+    explorer.controls["dropout"].value = 0.5
     expected = rw.readout_text(1e-2, 0.5, runs[(1e-2, 0.5)].history)
     assert expected in explorer.readout.value
-    assert "best validation accuracy" in expected and "final gap" in expected
-    drawn.clear()
-    explorer.show(1e-3, 0.25)                         # both sliders from code: one redraw
-    assert drawn == [runs[(1e-3, 0.25)].history]
+    assert "best validation accuracy" in expected and "validation loss − training loss" in expected
+    explorer.set(weight_decay=1e-3, dropout=0.25)        # both sliders from code: one render
+    s = rw.run_summary(runs[(1e-3, 0.25)].history)
     assert explorer.setting == (1e-3, 0.25)
+    assert list(explorer.best.get_xdata()) == [s.best_epoch]
+    assert explorer.heading.get_text() == "weight decay λ = 1e-3, dropout p = 0.25"
 
 
 def test_explorer_rejects_a_start_outside_the_grid(runs):
     with pytest.raises(KeyError, match="no cached run"):
         rw.RegularisationExplorer(runs, weight_decay=0.3)
-    explorer = rw.RegularisationExplorer(runs)
-    with pytest.raises(KeyError, match="no cached run"):
-        explorer.show(0.0, 0.9)
 
 
-def test_regularisation_explorer_returns_the_widget(runs):
-    import ipywidgets as widgets
-
-    widget = rw.regularisation_explorer(runs, weight_decay=1e-4, dropout=0.5)
-    assert isinstance(widget, widgets.VBox)
-    assert "nnedu-regularisation" in widget._dom_classes
+def test_regularisation_explorer_returns_the_explorer(runs):
+    explorer = rw.regularisation_explorer(runs, weight_decay=1e-4, dropout=0.5)
+    assert isinstance(explorer, rw.RegularisationExplorer)
+    assert explorer.setting == (1e-4, 0.5)
+    assert explorer.picture.startswith(b"\x89PNG")
     default = rw.regularisation_explorer()            # the cached grid by default
-    assert isinstance(default, widgets.VBox)
+    assert default.runs is rw.grid_runs()
