@@ -270,8 +270,10 @@ class Adam(Optimizer):
         m += (1 - self.beta1) * g      # m ← β₁ m + (1 − β₁) g
         v *= self.beta2
         v += (1 - self.beta2) * g * g  # v ← β₂ v + (1 − β₂) g²
+        # The textbook step η m̂ / (√v̂ + ε), with both bias corrections folded into one step
+        # size η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ), so that m̂ and v̂ are never built as arrays:
         root = math.sqrt(1 - self.beta2 ** self.t)
-        step = lr * root / (1 - self.beta1 ** self.t)  # η_t: both bias corrections
+        step = lr * root / (1 - self.beta1 ** self.t)
         w -= step * m / (np.sqrt(v) + self.eps * root)
 
 
