@@ -28,10 +28,15 @@ def digits():
 
 
 def test_digits_split_sizes_and_steps_per_epoch(digits):
-    # "1437 training and 360 test digits"; "mini-batches of 32 (45 steps per epoch instead of one)"
+    # "1437 training and 360 test digits"; "all 1437 training digits, 45 mini-batches per epoch";
+    # lesson 09 "sets 144 of those digits aside ... trains on the other 1293, 41 mini-batches"
     assert len(digits.X_train) == 1437
     assert len(digits.X_test) == 360
     assert math.ceil(len(digits.X_train) / 32) == 45
+    lesson_09 = load_digits()
+    assert len(lesson_09.X_val) == 144 and len(lesson_09.X_train) == 1293
+    assert math.ceil(len(lesson_09.X_train) / 32) == 41
+    assert np.array_equal(lesson_09.X_test, digits.X_test)
 
 
 def test_relu_kink_false_alarm_is_dense_2_b_only_and_goes_away_with_random_biases():
@@ -103,7 +108,7 @@ def runs(digits):
     }
     out = {}
     for (loss_func, version), bugs in setups.items():
-        epochs = 1000 if loss_func == "categorical_crossentropy" else 300
+        epochs = 300 if loss_func == "categorical_crossentropy" else 100
         net = SeedNetwork(loss_func, seed=0, bugs=bugs)
         history = net.train(digits.X_train, digits.Y_train, epochs=epochs, lr=0.1)
         out[loss_func, version] = (net.accuracy(digits.X_test, digits.y_test),
@@ -113,12 +118,13 @@ def runs(digits):
 
 @pytest.mark.slow
 def test_cross_entropy_claims(runs):
-    # "after 1000 epochs the accuracies are close"; "Fixing every defect does not lift the
-    # article's accuracy"; randn "overtakes Xavier after a few dozen epochs".
+    # "after 300 epochs the two test accuracies ... are within about one percentage point";
+    # "Fixing every defect does not lift the article's accuracy clearly"; randn "overtakes Xavier
+    # after a few dozen epochs"; the curves are "still falling slowly when we stop".
     written, written_loss = runs["categorical_crossentropy", "as written"]
     fixed, fixed_loss = runs["categorical_crossentropy", "fixed"]
-    assert abs(written - fixed) < 0.03
-    assert fixed <= written + 0.005
+    assert abs(written - fixed) <= 0.011
+    assert np.all(np.diff(written_loss[-50:]) < 0) and np.all(np.diff(fixed_loss[-50:]) < 0)
     usual_loss = 10 * written_loss  # the article's printed loss is k = 10 times too small
     overtakes = int(np.argmax(usual_loss < fixed_loss)) + 1
     assert usual_loss[0] > fixed_loss[0]
@@ -128,14 +134,16 @@ def test_cross_entropy_claims(runs):
 
 @pytest.mark.slow
 def test_mse_and_log_loss_claims(runs):
-    # mse: "Fixing the gradient makes the network worse". log loss: as written "unstable",
-    # accuracy "near or below chance (1 in 10)"; fixed "learns, slowly".
+    # mse: "Fixing the gradient makes the network worse", "below the 10 % of guessing after 100
+    # epochs". log loss: as written "unstable (the loss keeps jumping up)", accuracy "near or
+    # below chance (1 in 10)"; fixed "learns, slowly".
     assert runs["mse", "fixed"][0] < runs["mse", "as written"][0] - 0.3
+    assert runs["mse", "fixed"][0] < 0.1
     log_written, log_written_loss = runs["log_loss", "as written"]
     log_fixed, log_fixed_loss = runs["log_loss", "fixed"]
     assert log_written < 0.15
-    assert np.sum(np.diff(log_written_loss) > 0) > 50   # the loss keeps jumping up
-    assert log_fixed > log_written + 0.1
+    assert np.sum(np.diff(log_written_loss) > 0) > 20   # the loss keeps jumping up
+    assert log_fixed > log_written + 0.05
     assert np.all(np.diff(log_fixed_loss) < 0)          # steadily down
 
 
@@ -148,3 +156,41 @@ def test_sound_recipe_does_clearly_better(runs, digits):
     accuracy = np.mean(model.predict(digits.X_test) == digits.y_test)
     assert accuracy > 0.97
     assert accuracy > runs["categorical_crossentropy", "as written"][0] + 0.02
+
+
+@pytest.mark.slow
+def test_lesson_07_and_lesson_09_differ_by_the_run_to_run_spread(digits):
+    # Section 6.7: "Over the batch-order seeds 0 to 4, this setup gets 352 to 355 of the 360 test
+    # digits right, lesson 09's 352 to 356"; "the 98.3 % below and lesson 09's 98.9 %".
+    from nnedu.widgets.digits import train_lesson_model
+
+    lesson_09 = load_digits()
+    here, there = [], []
+    for seed in range(5):
+        model = mlp((64, 64, 10), activation="relu", seed=seed)
+        fit(model, digits.X_train, digits.y_train, optimizer=Adam(lr=0.01, weight_decay=3e-4),
+            epochs=100, batch_size=32, seed=seed, progress=False)
+        here.append(int(np.sum(model.predict(digits.X_test) == digits.y_test)))
+        model_09, _ = train_lesson_model(seed=seed, digits=lesson_09)
+        there.append(int(np.sum(model_09.predict(lesson_09.X_test) == lesson_09.y_test)))
+    assert (min(here), max(here)) == (352, 355)
+    assert (min(there), max(there)) == (352, 356)
+    assert f"{here[0] / 360:.1%}" == "98.3%" and f"{there[0] / 360:.1%}" == "98.9%"
+
+
+@pytest.mark.slow
+def test_article_network_with_all_1000_epochs_still_misclassifies_about_three_times_as_many(digits):
+    # Section 6.7: "Given all 1000 ... it gains several points, and still misclassifies about
+    # three times as many test digits as the fixed network."
+    short = SeedNetwork("categorical_crossentropy", seed=0)
+    short.train(digits.X_train, digits.Y_train, epochs=300, lr=0.1)
+    full = SeedNetwork("categorical_crossentropy", seed=0)
+    full.train(digits.X_train, digits.Y_train, epochs=1000, lr=0.1)
+    model = mlp((64, 64, 10), activation="relu", seed=0)
+    fit(model, digits.X_train, digits.y_train, optimizer=Adam(lr=0.01, weight_decay=3e-4),
+        epochs=100, batch_size=32, seed=0, progress=False)
+    wrong_full = round((1 - full.accuracy(digits.X_test, digits.y_test)) * 360)
+    wrong_fixed = int(np.sum(model.predict(digits.X_test) != digits.y_test))
+    assert full.accuracy(digits.X_test, digits.y_test) > short.accuracy(digits.X_test,
+                                                                        digits.y_test) + 0.03
+    assert 2.5 <= wrong_full / wrong_fixed <= 3.5
