@@ -8,9 +8,9 @@ A kernel is started the way a student's is (jupyter_client, the course's fixed k
 environment). For each entry of `CASES` the kernel builds the explorer; then this script sends
 each new control value **through the widget's comm, as JupyterLab does** when a slider moves
 (a ``comm_msg`` with ``{"method": "update", "state": {"value": …}}``), and waits for the
-explorer's readout to change (it changes after the picture is sent). Per change:
+explorer's new picture to arrive. Per change:
 
-- wall: from sending the message to the readout's update arriving here;
+- wall: from sending the message to the picture's update arriving here;
 - CPU: the kernel process's CPU time over the same span, all its threads
   (``/proc/<pid>/task/*/schedstat``, nanoseconds).
 
@@ -132,10 +132,12 @@ class Kernel:
                 pass
         return total
 
-    def send_value(self, comm_id: str, value: Any) -> None:
-        """What JupyterLab sends when a control's value changes."""
+    def send_value(self, comm_id: str, value: Any, options: list | None = None) -> None:
+        """What JupyterLab sends when a control's value changes: the new ``value``, or for a
+        selection (Dropdown, ToggleButtons: ``options`` given) the ``index`` of the option."""
+        state = {"value": value} if options is None else {"index": options.index(value)}
         content = {"comm_id": comm_id, "data": {"method": "update", "buffer_paths": [],
-                                                "state": {"value": value}}}
+                                                "state": state}}
         self.client.shell_channel.send(self.client.session.msg("comm_msg", content))
 
     def wait_for_update(self, comm_id: str, timeout: float = 60) -> None:
@@ -147,9 +149,10 @@ class Kernel:
             except queue.Empty:
                 raise TimeoutError(f"no update of {comm_id} within {timeout} s") from None
             content = msg["content"]
-            if (msg["msg_type"] == "comm_msg" and content.get("comm_id") == comm_id
-                    and content["data"].get("method") == "update"
-                    and "value" in content["data"].get("state", {})):
+            data = content.get("data", {}) if msg["msg_type"] == "comm_msg" else {}
+            if (content.get("comm_id") == comm_id and data.get("method") == "update"
+                    and ("value" in data.get("state", {})
+                         or ["value"] in data.get("buffer_paths", []))):  # bytes: a buffer
                 return
 
     def drain(self, quiet_s: float = 0.3) -> None:
@@ -165,21 +168,28 @@ class Kernel:
 
 
 # --------------------------------------------------------------------------- measuring
+def setup(kernel: Kernel, case: Case) -> tuple[str, str, list | None]:
+    """Build the explorer in the kernel as ``ex``; return the control's and the picture's comm
+    ids, and the option values when the control is a selection (it syncs an index)."""
+    found = json.loads(kernel.run(
+        f"import json\nfrom {case.module} import {case.factory}\n"
+        f"ex = {case.factory}(**{case.kwargs!r})\ncontrol = ex.controls[{case.control!r}]\n"
+        "options = list(control._options_values) if hasattr(control, 'index') else None\n"
+        "print(json.dumps([control.model_id, ex.image.model_id, options]))"))
+    kernel.drain()
+    return found[0], found[1], found[2]
+
+
 def measure(kernel: Kernel, case: Case, changes: int) -> dict[str, Any]:
     """Median and max CPU/wall ms per change of one control of one explorer."""
-    ids = json.loads(kernel.run(
-        f"import json\nfrom {case.module} import {case.factory}\n"
-        f"ex = {case.factory}(**{case.kwargs!r})\n"
-        f"print(json.dumps([ex.controls[{case.control!r}].model_id, ex.readout.model_id]))"))
-    control_id, readout_id = ids
-    kernel.drain()
+    control_id, image_id, options = setup(kernel, case)
     cpu, wall, render = [], [], []
     for k in range(changes):
         value = case.values[k % len(case.values)]
         value = list(value) if isinstance(value, tuple) else value
         cpu0, t0 = kernel.cpu_ns(), time.perf_counter()
-        kernel.send_value(control_id, value)
-        kernel.wait_for_update(readout_id)
+        kernel.send_value(control_id, value, options)
+        kernel.wait_for_update(image_id)
         wall.append(1000 * (time.perf_counter() - t0))
         cpu.append((kernel.cpu_ns() - cpu0) / 1e6)
         render.append(float(kernel.run("print(ex.render_ms)")))
@@ -192,17 +202,13 @@ def measure(kernel: Kernel, case: Case, changes: int) -> dict[str, Any]:
 
 def burst(kernel: Kernel, case: Case, n: int) -> dict[str, Any]:
     """Send n changes at once (a fast drag); count renders and time until the last one."""
-    ids = json.loads(kernel.run(
-        f"import json\nfrom {case.module} import {case.factory}\n"
-        f"ex = {case.factory}(**{case.kwargs!r})\nrenders = []\n"
-        "ex.image.observe(lambda change: renders.append(1), names='value')\n"
-        f"print(json.dumps([ex.controls[{case.control!r}].model_id, ex.readout.model_id]))"))
-    control_id, _ = ids
-    kernel.drain()
+    control_id, _, options = setup(kernel, case)
+    kernel.run("renders = []\nex.image.observe(lambda change: renders.append(1), names='value')")
     values = [case.values[k % len(case.values)] for k in range(n)]
     t0 = time.perf_counter()
     for value in values:
-        kernel.send_value(control_id, list(value) if isinstance(value, tuple) else value)
+        kernel.send_value(control_id, list(value) if isinstance(value, tuple) else value,
+                          options)
     deadline = time.monotonic() + 60
     final = json.dumps(list(values[-1]) if isinstance(values[-1], tuple) else values[-1])
     while time.monotonic() < deadline:  # until the kernel has drawn the last value
@@ -277,9 +283,12 @@ def main() -> None:
         if args.display_paths:
             print(kernel.run(DISPLAY_PATHS))
             return
-        rows = [measure(kernel, case, args.changes) for case in cases]
+        rows = []
+        for case in cases:
+            print(f"measuring {case.lesson} {case.label} / {case.control}", flush=True)
+            rows.append(measure(kernel, case, args.changes))
         print(f"ms per change, {args.changes} changes sent through the comm "
-              "(kernel CPU all threads; wall until the readout update arrives)\n")
+              "(kernel CPU all threads; wall until the new picture arrives)\n")
         print(table(rows, [("lesson", "lesson", "s"), ("explorer", "explorer", "s"),
                            ("control", "control", "s"), ("CPU median", "cpu_median", ".1f"),
                            ("CPU max", "cpu_max", ".1f"), ("wall median", "wall_median", ".1f"),

@@ -3,8 +3,9 @@
 Each lesson has its own module here, named after its topic, for example
 ``nnedu.widgets.weighted_sum`` for lesson 01. A module holds the lesson's maths and drawing:
 its explorer is a small class on the shared base ``nnedu.widgets.explorer.Explorer`` (read
-that module first: it is the whole pattern, about 200 lines). A lesson imports the one it
-needs::
+that module first: it is the whole pattern, about 240 lines). Where a lesson also has many
+still figures, they sit next to it in ``<topic>_figures.py`` (e.g. ``xor_figures``), so that
+no module grows past ~400 lines. A lesson imports what it needs::
 
     from nnedu.widgets.weighted_sum import weighted_sum_explorer
     weighted_sum_explorer()

@@ -50,6 +50,12 @@ For the engineer adding an explorer (read this before you write one):
 - Tests use ``.controls`` (name → widget), ``.set(name=value, …)`` (move controls from code,
   render once), ``.update()``, ``.picture`` (the PNG bytes on show), ``.readout``,
   ``.figure``, ``.render_ms`` (CPU ms of the last update) and ``render_png(values)``.
+- Buttons and other widgets that are not controls go in by overriding ``children()`` (see
+  lesson 03's reset button); a button's handler calls ``self.set(...)`` or ``self.update()``.
+- Measure it: add a ``Case`` row to ``bench/widgets.py`` for every control (a Dropdown or
+  ToggleButtons is sent as its option's index, as the browser does) and run
+  ``python bench/widgets.py --only NN``. Browser tests compare the picture on screen with
+  ``render_png`` of the same values: ``assert_explorer_shows`` in ``tests/browser/harness.py``.
 
 A change that arrives while the kernel is busy is *coalesced*: the control's observer only
 marks the explorer as needing a render and schedules one on the kernel's event loop; more

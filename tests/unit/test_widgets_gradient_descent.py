@@ -13,6 +13,7 @@ import pytest
 from nnedu import losses
 from nnedu.gradcheck import numerical_gradient, relative_error
 from nnedu.widgets import gradient_descent as gd
+from nnedu.widgets import gradient_descent_figures as gdf
 
 pytestmark = pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
 
@@ -296,18 +297,18 @@ def test_inside_view_keeps_a_path_that_stays_in():
 def test_lesson_figures_are_labelled():
     import matplotlib.pyplot as plt
 
-    ax = gd.plot_descent_1d(gd.gradient_descent(gd.slope_1d, -1.0, 0.1, 8), title="t")
+    ax = gdf.plot_descent_1d(gd.gradient_descent(gd.slope_1d, -1.0, 0.1, 8), title="t")
     assert ax.get_xlabel() == "weight $w$" and ax.get_legend() is not None
     tangents = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert len(tangents) == 4
-    ax = gd.plot_distance_per_step({"a": np.array([1.0, 2.0]), "b": np.array([4.0, 3.5])})
+    ax = gdf.plot_distance_per_step({"a": np.array([1.0, 2.0]), "b": np.array([4.0, 3.5])})
     assert len(ax.get_lines()) == 2 and ax.get_yscale() == "log"
     W, B = np.meshgrid(np.linspace(0, 3, 20), np.linspace(0, 2, 20))
     X, y = gd.line_data(n=16)
     paths = {"short": np.array([[0.5, 0.5], [1.0, 1.0]]),
              "long": np.tile([[1.0, 1.0]], (300, 1))}
     fig, ax = plt.subplots()
-    gd.plot_paths_on_contours((W, B, gd.mse_surface(W, B, X, y)), paths, best=(2, 1), ax=ax)
+    gdf.plot_paths_on_contours((W, B, gd.mse_surface(W, B, X, y)), paths, best=(2, 1), ax=ax)
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["short", "long", "start", "minimum"]
     short, long = ax.get_lines()[:2]

@@ -13,6 +13,7 @@ from nnedu import losses
 from nnedu.activations import sigmoid, sigmoid_derivative
 from nnedu.gradcheck import numerical_gradient, relative_error
 from nnedu.widgets import losses as wl
+from nnedu.widgets import losses_figures as lf
 
 pytestmark = pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
 
@@ -112,7 +113,7 @@ def test_constant_fit_curves_are_smallest_at_the_mean_and_the_median():
     data = np.array([30.4, 29.6, 31.9, 30.3, 28.4, 120.0, 27.9])
     step = 0.01
     constants = np.arange(0.0, 130.0 + step / 2, step)
-    curves = wl.constant_fit_curves(data, constants)
+    curves = lf.constant_fit_curves(data, constants)
     assert abs(constants[np.argmin(curves["mse"])] - np.mean(data)) <= step
     assert abs(constants[np.argmin(curves["mae"])] - np.median(data)) <= step
 
@@ -157,7 +158,7 @@ def test_explorers_refuse_starting_values_outside_the_slider():
 
 def test_constant_fit_curves_need_1d_data():
     with pytest.raises(ValueError, match="non-empty 1-D"):
-        wl.constant_fit_curves(np.ones((2, 3)), np.arange(3.0))
+        lf.constant_fit_curves(np.ones((2, 3)), np.arange(3.0))
 
 
 # ----------------------------------------------------------------------------- plots
@@ -172,7 +173,7 @@ def _marked_x(fig, marker: str) -> list[float]:
 
 
 def test_regression_plot_marks_the_prediction_on_both_panels():
-    fig = wl.plot_regression_losses(1.0, 2.5)
+    fig = lf.plot_regression_losses(1.0, 2.5)
     assert len(fig.axes) == 2
     for ax in fig.axes:
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
@@ -182,7 +183,7 @@ def test_regression_plot_marks_the_prediction_on_both_panels():
 
 
 def test_binary_plot_shows_three_losses_and_the_target_in_the_title():
-    fig = wl.plot_binary_losses(0, 1.5)
+    fig = lf.plot_binary_losses(0, 1.5)
     labels = [text.get_text() for text in fig.axes[1].get_legend().get_texts()]
     assert labels[:3] == ["MSE", "MAE", "BCE"]
     assert "y = 0" in fig.axes[0].get_title()
@@ -192,9 +193,9 @@ def test_binary_plot_shows_three_losses_and_the_target_in_the_title():
 def test_other_lesson_figures_are_labelled():
     data = np.array([1.0, 2.0, 3.0, 50.0, 2.5])
     figures = [
-        wl.plot_probability_losses(),
-        wl.plot_outlier_fit(data, np.linspace(0, 60, 601)),
-        wl.plot_slow_learning({"mse": np.linspace(0, 0.1, 11), "bce": np.linspace(0, 1, 11)}),
+        lf.plot_probability_losses(),
+        lf.plot_outlier_fit(data, np.linspace(0, 60, 601)),
+        lf.plot_slow_learning({"mse": np.linspace(0, 0.1, 11), "bce": np.linspace(0, 1, 11)}),
     ]
     for fig in figures:
         for ax in fig.axes:
@@ -206,9 +207,9 @@ def test_plots_draw_into_given_axes():
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2)
-    assert wl.plot_regression_losses(axes=axes) is fig
+    assert lf.plot_regression_losses(axes=axes) is fig
     with pytest.raises(ValueError, match="expected 2 matplotlib axes"):
-        wl.plot_binary_losses(axes=axes[:1])
+        lf.plot_binary_losses(axes=axes[:1])
 
 
 # ----------------------------------------------------------------------------- explorers

@@ -19,6 +19,7 @@ from nnedu.data import xor
 from nnedu.layers import Activation, Dense
 from nnedu.network import Sequential
 from nnedu.widgets import xor as xw
+from nnedu.widgets import xor_figures as xf
 
 # plt.show() under the Agg backend of the tests only warns that it cannot open a window.
 pytestmark = pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
@@ -223,7 +224,7 @@ def test_level_lines_follow_the_half_level():
 
 
 def test_plot_lines_counts_in_titles():
-    fig = xw.plot_lines([(1, 1, -0.5), (1, 1, -1.5)])
+    fig = xf.plot_lines([(1, 1, -0.5), (1, 1, -1.5)])
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[0].endswith(f"{line_correct(1, 1, -0.5)} of 4 right")
     assert titles[1].endswith(f"{line_correct(1, 1, -1.5)} of 4 right")
@@ -231,7 +232,7 @@ def test_plot_lines_counts_in_titles():
 
 
 def test_plot_remap_and_hidden_space():
-    fig = xw.plot_remap()
+    fig = xf.plot_remap()
     assert len(fig.axes) == 2
     hidden = fig.axes[1]
     assert hidden.get_xlabel().startswith("$h_1$")
@@ -241,15 +242,15 @@ def test_plot_remap_and_hidden_space():
 
 
 def test_draw_network():
-    ax = xw.draw_network((3, 4, 2))
+    ax = xf.draw_network((3, 4, 2))
     circles = sum(len(c.get_offsets()) for c in ax.collections)
     assert circles == 3 + 4 + 2
     assert len(ax.lines) == 3 * 4 + 4 * 2  # one line per weight
-    named = xw.draw_network((2, 2, 1), weight_names=True)
+    named = xf.draw_network((2, 2, 1), weight_names=True)
     texts = {t.get_text() for t in named.texts}
     assert {"$w_{11}$", "$w_{12}$", "$w_{21}$", "$w_{22}$", "$w_{31}$", "$w_{32}$"} <= texts
     with pytest.raises(ValueError, match="at least two layers"):
-        xw.draw_network((3,))
+        xf.draw_network((3,))
 
 
 # ----------------------------------------------------------------------------- the widget
