@@ -122,7 +122,12 @@ fi
 if [ -n "$apt_pid" ]; then
     note "waiting for apt-get (chromium)"
     if ! wait_logged "$apt_pid" "apt-get install chromium" "$logdir/apt.log"; then exit 1; fi
-    note "Chromium installed: $("$chromium" --version 2>/dev/null)"
+    if ! version="$("$chromium" --version 2>/dev/null)"; then
+        echo "test.sh: ERROR: apt-get finished but $chromium does not run; its output:" >&2
+        tail -n 40 "$logdir/apt.log" >&2
+        exit 1
+    fi
+    note "Chromium installed: $version"
 fi
 
 # ---------------------------------------------------------------- 3. lint
@@ -140,7 +145,7 @@ for arg in "${extra[@]}"; do
     if [ -e "${arg%%::*}" ]; then targets=(); break; fi
 done
 name="pytest ${targets[*]:-${extra[*]}}"
-step "$name ${marker[*]:+${marker[*]}} (one line per test file)"
+step "$name${marker[*]:+ ${marker[*]}} (one line per test file)"
 t=$SECONDS
 "$PYTHON" -m pytest "${targets[@]}" -o console_output_style=count --durations=10 \
     "${marker[@]}" "${extra[@]}"

@@ -65,6 +65,9 @@ def run_start(repo: Path, *args: str, capsys=None, timeout: float = 1200) -> str
                     print(f"\n    | {line.rstrip()}", end="", flush=True)
             assert time.monotonic() < deadline, f"start.py took longer than {timeout} s"
         code = process.wait()
+    if capsys is not None:
+        with capsys.disabled():
+            print(flush=True)  # pytest's progress continues on a line of its own
     output = "".join(lines)
     assert code == 0, f"{shlex.join(command)} exited with {code}:\n{output}"
     return output
