@@ -21,9 +21,12 @@ What is here:
     final_loss, distance_to_minimum        how a path ends, how far from the minimum it is
     lr_sweep                               the final loss for many learning rates
     format_loss, readout_html              the explorer's readout table
-    plot_contours, plot_race, plot_distance, plot_lr_sweep, plot_validation_curves,
-    plot_explorer                          the lesson's figures
-    OptimizerRace, optimizer_race          the widget: optimizers, η, steps and surface
+    cached_run                             a run computed once per setting (for the explorer)
+    plot_contours                          the surface's contour lines
+
+The lesson's other figures (``plot_race``, ``plot_distance``, ``plot_lr_sweep``,
+``plot_validation_curves``) are in ``nnedu.widgets.optimizers_figures``; the explorer
+(``optimizer_race``) is in ``nnedu.widgets.optimizer_race``.
 
 A run *blows up* when its loss passes ``BLOW_UP_LOSS`` (10¹⁰) or stops being a finite number:
 it is stopped there, its path ends at the last point before that, and its final loss counts as
@@ -38,6 +41,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -205,6 +209,30 @@ def run(surface: str | Surface, optimizer: str, lr: float, steps: int,
     return np.array(path)
 
 
+#: The most steps the explorer offers: a run is computed once that long and revealed step by step.
+MAX_STEPS = 500
+
+
+@lru_cache(maxsize=256)
+def _long_run(surface_name: str, optimizer: str, lr: float) -> Array:
+    path = run(surface_name, optimizer, lr, MAX_STEPS)
+    path.setflags(write=False)  # shared by every later call: nobody may change it
+    return path
+
+
+def cached_run(surface: str | Surface, optimizer: str, lr: float, steps: int) -> Array:
+    """``run(surface, optimizer, lr, steps)`` from the surface's start, for a surface of
+    SURFACES: computed once for MAX_STEPS steps and cut to ``steps`` (the same points: a run
+    is deterministic, and the first ``steps`` steps of a longer run are the shorter run).
+    The array is read-only."""
+    surface = get_surface(surface)
+    steps = _check_steps(steps, "cached_run")
+    if steps > MAX_STEPS or SURFACES.get(surface.name) is not surface:
+        return run(surface, optimizer, lr, steps)
+    return _long_run(surface.name, _check_optimizer_name(optimizer, "cached_run"),
+                     float(lr))[:steps + 1]
+
+
 def final_loss(surface: str | Surface, path: Array, steps: int) -> float:
     """The loss at the end of ``path``; inf if the run stopped early because it blew up."""
     surface = get_surface(surface)
@@ -221,7 +249,7 @@ def race_paths(surface: str | Surface, optimizers: Sequence[str],
     """
     surface = get_surface(surface)
     names = [_check_optimizer_name(name, "race") for name in optimizers]
-    return {name: run(surface, name, _lr_for(lr, name, "race"), steps) for name in names}
+    return {name: cached_run(surface, name, _lr_for(lr, name, "race"), steps) for name in names}
 
 
 def race(surface: str | Surface, optimizers: Sequence[str], lr: float | Mapping[str, float],
@@ -322,255 +350,3 @@ def plot_contours(surface: str | Surface, ax=None, levels: int = 14):
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     return ax
-
-
-def _label(name: str, lr: float | Mapping[str, float] | None, path: Array | None = None,
-           steps: int | None = None) -> str:
-    """"Adam (η = 0.1)"; with ``steps``, a path that stopped early gets "blew up at step k"."""
-    label = LABELS[name]
-    if lr is not None:
-        label += f" (η = {(lr[name] if isinstance(lr, Mapping) else lr):g})"
-    if path is not None and steps is not None and len(path) < steps + 1:
-        label += f": blew up at step {len(path)}"
-    return label
-
-
-def _plain_log_ticks(axis) -> None:
-    """Log-scale ticks at 1, 2, 5 times the powers of ten, written as plain numbers."""
-    from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
-
-    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    axis.set_major_formatter(FormatStrFormatter("%g"))
-    axis.set_minor_formatter(NullFormatter())
-
-
-def plot_race(surface: str | Surface, paths: Mapping[str, Array], ax=None,
-              lr: float | Mapping[str, float] | None = None, title: str | None = None,
-              legend: bool = True, steps: int | None = None):
-    """Each optimizer's path (name → points (k + 1, 2)) over the contour lines of the surface,
-    in its own colour, line style and marker. ``lr`` (one value or a dict) goes into the
-    legend; so does "blew up at step k" for a path shorter than ``steps`` + 1. Such a path is
-    drawn up to its last point before it blew up (the axis limits cut what leaves the
-    picture)."""
-    surface = get_surface(surface)
-    fig, ax = _axes(ax, (7.0, 4.5))
-    plot_contours(surface, ax=ax)
-    for name, path in paths.items():
-        color, line, marker = STYLES[name]
-        path = np.asarray(path, dtype=float)
-        ax.plot(path[:, 0], path[:, 1], color=color, ls=line, lw=1.6, marker=marker, ms=4,
-                markevery=max(1, len(path) // 15), label=_label(name, lr, path, steps),
-                zorder=3)
-    ax.plot(*surface.start, marker="s", ms=8, color="white", mec="black", ls="none",
-            label="start", zorder=6)
-    ax.set_title(title or f"{surface.label}: ${surface.formula}$")
-    if legend:
-        ax.legend(fontsize=8, loc="best", framealpha=0.92)
-    return ax
-
-
-def plot_distance(surface: str | Surface, paths: Mapping[str, Array], ax=None,
-                  lr: float | Mapping[str, float] | None = None,
-                  title: str = "distance to the minimum after each step",
-                  steps: int | None = None):
-    """‖p_t − p*‖ against the step t on a log scale, one line per optimizer (a run that blew
-    up ends early; with ``steps`` its legend entry says so)."""
-    surface = get_surface(surface)
-    fig, ax = _axes(ax, (6.0, 4.0))
-    for name, path in paths.items():
-        color, line, marker = STYLES[name]
-        distance = distance_to_minimum(surface, path)
-        ax.semilogy(np.arange(len(distance)), distance, color=color, ls=line, lw=1.6,
-                    marker=marker, ms=4, markevery=max(1, len(distance) // 12),
-                    label=_label(name, lr, path, steps))
-    _plain_log_ticks(ax.yaxis)
-    ax.set_xlabel("step $t$")
-    ax.set_ylabel(r"$\|p_t - p^*\|$ (log scale)")
-    ax.set_title(title)
-    ax.grid(alpha=0.3, which="major")
-    ax.legend(fontsize=8, loc="best", framealpha=0.92)
-    return ax
-
-
-def plot_lr_sweep(lrs: Sequence[float], losses: Mapping[str, Array], ax=None,
-                  title: str = "final loss against the learning rate",
-                  ylabel: str = "final loss (log scale)"):
-    """Final loss against the learning rate, both on log scales, one line per optimizer.
-
-    A run that blew up (inf) is drawn as ✗ in a strip above the finite values, one row per
-    optimizer (in its colour), so that the crosses of different optimizers do not hide each other.
-    """
-    fig, ax = _axes(ax, (6.0, 4.0))
-    lrs = np.asarray(lrs, dtype=float)
-    values = {name: np.asarray(v, dtype=float) for name, v in losses.items()}
-    finite = np.concatenate([v[np.isfinite(v)] for v in values.values()])
-    top = float(finite.max()) * 10 if finite.size else 1.0
-    any_blown = False
-    for k, (name, v) in enumerate(values.items()):
-        color, line, marker = STYLES[name]
-        ok = np.isfinite(v)
-        ax.loglog(lrs[ok], v[ok], color=color, ls=line, lw=1.6, marker=marker, ms=5,
-                  label=LABELS[name])
-        if np.any(~ok):
-            any_blown = True
-            ax.plot(lrs[~ok], np.full(np.sum(~ok), top * 2.2**k), color=color, marker="x",
-                    ms=7, mew=2, ls="none")
-    if any_blown:
-        ax.axhline(top / 1.6, color="0.5", lw=0.8, ls=":")
-        ax.plot([], [], color="0.3", marker="x", ms=7, mew=2, ls="none",
-                label="blew up (above the dotted line)")
-    ax.set_xlabel("learning rate η (log scale)")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(alpha=0.3, which="major")
-    ax.legend(fontsize=8, loc="lower left", framealpha=0.92)
-    return ax
-
-
-def plot_validation_curves(histories: Mapping[str, object], ax=None,
-                           lr: Mapping[str, float] | None = None, metric: str = "val_loss",
-                           title: str = "validation loss per epoch", log: bool = False):
-    """One curve per optimizer (name → History or dict of lists) of ``metric`` per epoch;
-    ``log=True`` puts the y-axis on a log scale (with plain numbers as tick labels)."""
-    from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullFormatter
-
-    fig, ax = _axes(ax, (7.0, 4.2))
-    for name, history in histories.items():
-        records = getattr(history, "history", history)
-        values = np.asarray(records[metric], dtype=float)
-        color, line, marker = STYLES[name]
-        ax.plot(np.arange(1, len(values) + 1), values, color=color, ls=line, lw=1.8,
-                marker=marker, ms=5, markevery=max(1, len(values) // 10), label=_label(name, lr))
-    ax.set_xlabel("epoch")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    name = metric.replace("val_", "validation ").replace("_", " ")
-    ax.set_ylabel(name + (" (log scale)" if log else ""))
-    if log:  # ticks at 0.1, 0.2, 0.3, 0.5, 1, 2, …, written as plain numbers
-        ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.set_title(title)
-    ax.grid(alpha=0.3, which="both" if log else "major")
-    ax.legend(fontsize=8, loc="best", framealpha=0.92)
-    return ax
-
-
-def plot_explorer(surface: str | Surface, optimizers: Sequence[str], lr: float, steps: int):
-    """The explorer's figure: the paths on the contour plot (left), the distance to the
-    minimum per step (right)."""
-    import matplotlib.pyplot as plt
-
-    surface = get_surface(surface)
-    paths = race_paths(surface, optimizers, lr, steps)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.0),
-                                      gridspec_kw={"width_ratios": [1.5, 1]})
-    plot_race(surface, paths, ax=left, title=f"{surface.label}, η = {lr:.4g}, {steps} steps",
-              legend=False, steps=steps)
-    # Left: only the start and the minimum; the optimizers are named in the right legend.
-    handles, labels = left.get_legend_handles_labels()
-    keep = [k for k, label in enumerate(labels) if label in ("start", "minimum")]
-    left.legend([handles[k] for k in keep], [labels[k] for k in keep], fontsize=8,
-                loc="lower right", framealpha=0.92)
-    if paths:
-        plot_distance(surface, paths, ax=right, steps=steps)
-    else:
-        right.set_axis_off()
-        right.text(0.5, 0.5, "choose at least one optimizer", ha="center", va="center",
-                   transform=right.transAxes)
-    # Fixed margins: tight_layout would measure every label on each redraw.
-    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.13, top=0.91, wspace=0.22)
-    return fig
-
-
-# ----------------------------------------------------------------------------- explorer
-#: The learning-rate slider moves log₁₀(η) from −4 to 0 in steps of 0.1, starting at η = 0.01.
-LR_LOG_RANGE = (-4.0, 0.0, 0.1)
-START_LR_EXPONENT = -2.0
-#: The steps slider: (min, max, step) and start.
-STEPS_RANGE = (10, 500, 10)
-START_STEPS = 100
-START_SURFACE = "bowl"
-START_OPTIMIZERS = ("sgd", "momentum", "adam")
-
-
-def _show(fig) -> None:
-    """Display ``fig`` (inside the widget's Output) and free its memory."""
-    import matplotlib.pyplot as plt
-
-    plt.show()
-    plt.close(fig)
-
-
-class OptimizerRace:
-    """Choose optimizers, a learning rate (log scale), a number of steps and a surface; see
-    the paths race to the minimum and a table of each optimizer's final loss.
-
-    ``box`` is the widget to display; ``update()`` redraws (the controls call it).
-    The readout's HTML is ``readout_html(surface, optimizers, lr, steps)``.
-    """
-
-    def __init__(self, surface: str = START_SURFACE,
-                 optimizers: Sequence[str] = START_OPTIMIZERS,
-                 lr_exponent: float = START_LR_EXPONENT, steps: int = START_STEPS):
-        import ipywidgets as widgets
-
-        surface = get_surface(surface).name
-        chosen = tuple(_check_optimizer_name(name, "optimizer_race") for name in optimizers)
-        lo, hi, step = LR_LOG_RANGE
-        if not lo <= lr_exponent <= hi:
-            raise ValueError(f"optimizer_race: lr_exponent must be between {lo:g} and {hi:g} "
-                             f"(η = 10^exponent), got {lr_exponent!r}.")
-        s_lo, s_hi, s_step = STEPS_RANGE
-        if isinstance(steps, bool) or not isinstance(steps, int) or not s_lo <= steps <= s_hi:
-            raise ValueError(f"optimizer_race: steps must be a whole number from {s_lo} to "
-                             f"{s_hi}, got {steps!r}.")
-        style = {"description_width": "initial"}
-        self.surface = widgets.Dropdown(
-            options=[(s.label, s.name) for s in SURFACES.values()], value=surface,
-            description="surface", style=style, layout=widgets.Layout(width="260px"))
-        self.optimizers = widgets.SelectMultiple(
-            options=[(LABELS[name], name) for name in OPTIMIZERS], value=chosen,
-            rows=len(OPTIMIZERS), description="optimizers", style=style,
-            layout=widgets.Layout(width="220px"))
-        self.lr = widgets.FloatLogSlider(
-            value=10.0**lr_exponent, base=10, min=lo, max=hi, step=step,
-            description="learning rate", readout_format=".4g", style=style,
-            layout=widgets.Layout(width="400px"))
-        self.steps = widgets.IntSlider(value=steps, min=s_lo, max=s_hi, step=s_step,
-                                       description="steps", style=style,
-                                       layout=widgets.Layout(width="400px"))
-        self.readout = widgets.HTML()
-        self.readout.add_class("nnedu-readout")
-        self.out = widgets.Output()
-        for control in (self.surface, self.optimizers, self.lr, self.steps):
-            control.observe(self.update, names="value")
-        controls = widgets.HBox([
-            self.optimizers,
-            widgets.VBox([self.surface, self.lr, self.steps, self.readout]),
-        ])
-        self.box = widgets.VBox([controls, self.out])
-        self.box.add_class("nnedu-optimizer-race")
-        self.update()
-
-    def settings(self) -> tuple[str, tuple[str, ...], float, int]:
-        """(surface, optimizers, lr, steps) as the controls hold them now."""
-        chosen = tuple(name for name in OPTIMIZERS if name in self.optimizers.value)
-        return self.surface.value, chosen, float(self.lr.value), int(self.steps.value)
-
-    def update(self, change=None) -> None:
-        from IPython.display import clear_output
-
-        surface, chosen, lr, steps = self.settings()
-        with self.out:
-            clear_output(wait=True)
-            _show(plot_explorer(surface, chosen, lr, steps))
-        # The text last: once the readout shows the new numbers, the new picture is there too.
-        self.readout.value = readout_html(surface, chosen, lr, steps)
-
-
-def optimizer_race(surface: str = START_SURFACE, optimizers: Sequence[str] = START_OPTIMIZERS,
-                   lr_exponent: float = START_LR_EXPONENT, steps: int = START_STEPS):
-    """The widget: pick optimizers, a learning rate η = 10^exponent (log slider), a number of
-    steps and a surface (bowl or Rosenbrock); watch the optimizers race to the minimum."""
-    return OptimizerRace(surface, optimizers, lr_exponent, steps).box

@@ -12,7 +12,9 @@ import pytest
 
 from nnedu.gradcheck import numerical_gradient, relative_error
 from nnedu.optim import SGD, Adagrad, Adam, RMSprop
+from nnedu.widgets import optimizer_race as race_module
 from nnedu.widgets import optimizers as wo
+from nnedu.widgets import optimizers_figures as wf
 
 pytestmark = pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
 
@@ -224,7 +226,7 @@ def test_readout_without_optimizers_asks_for_one():
 def test_plot_race_draws_every_path_with_its_own_style():
     surface = wo.SURFACES["bowl"]
     paths = wo.race_paths(surface, wo.OPTIMIZERS, surface.lrs, 20)
-    ax = wo.plot_race(surface, paths, lr=surface.lrs)
+    ax = wf.plot_race(surface, paths, lr=surface.lrs)
     drawn = {line.get_label(): line for line in ax.get_lines()}
     styles = set()
     for name, path in paths.items():
@@ -238,7 +240,7 @@ def test_plot_race_draws_every_path_with_its_own_style():
 
 def test_plot_distance_and_blown_up_labels():
     paths = wo.race_paths("bowl", ["sgd", "adam"], 0.1, 50)
-    ax = wo.plot_distance("bowl", paths, steps=50)
+    ax = wf.plot_distance("bowl", paths, steps=50)
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels[0].startswith("SGD: blew up at step ")
     assert labels[1] == "Adam"
@@ -250,7 +252,7 @@ def test_plot_distance_and_blown_up_labels():
 def test_plot_lr_sweep_marks_blown_up_runs():
     lrs = [0.01, 0.1, 1.0]
     sweep = wo.lr_sweep("bowl", ["sgd", "adam"], lrs, 30)
-    ax = wo.plot_lr_sweep(lrs, sweep)
+    ax = wf.plot_lr_sweep(lrs, sweep)
     crosses = [line for line in ax.get_lines()
                if line.get_marker() == "x" and len(line.get_xdata())]  # not the legend's
     assert len(crosses) == 1  # SGD only: Adam never blows up here
@@ -260,70 +262,84 @@ def test_plot_lr_sweep_marks_blown_up_runs():
 
 def test_plot_validation_curves():
     histories = {"sgd": {"val_loss": [1.0, 0.5, 0.3]}, "adam": {"val_loss": [0.8, 0.4, 0.2]}}
-    ax = wo.plot_validation_curves(histories, lr={"sgd": 0.1, "adam": 0.001}, log=True)
+    ax = wf.plot_validation_curves(histories, lr={"sgd": 0.1, "adam": 0.001}, log=True)
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["SGD (η = 0.1)", "Adam (η = 0.001)"]
     assert ax.get_yscale() == "log"
     assert ax.get_ylabel() == "validation loss (log scale)"
 
 
-def test_explorer_figure_with_and_without_optimizers():
-    fig = wo.plot_explorer("rosenbrock", ["sgd", "adam"], 0.02, 100)
-    left, right = fig.axes
-    assert "blew up" in [t.get_text() for t in right.get_legend().get_texts()][0]
-    fig = wo.plot_explorer("bowl", [], 0.02, 100)
-    assert "choose at least one optimizer" in [t.get_text() for t in fig.axes[1].texts]
+def test_cached_run_is_the_run_cut_to_its_steps():
+    for surface in SURFACE_NAMES:
+        for name in wo.OPTIMIZERS:
+            for steps in (10, 137, 500):
+                cached = wo.cached_run(surface, name, 0.02, steps)
+                np.testing.assert_array_equal(cached, wo.run(surface, name, 0.02, steps))
+    assert not wo.cached_run("bowl", "adam", 0.02, 50).flags.writeable
 
 
 # ----------------------------------------------------------------------------- the widget
-def test_widget_readout_follows_every_control(monkeypatch):
-    drawn = []  # the settings of every figure the widget draws
-    plot = wo.plot_explorer
-    monkeypatch.setattr(wo, "plot_explorer", lambda *args: drawn.append(args) or plot(*args))
-    race = wo.OptimizerRace()
-    assert race.readout.value == wo.readout_html(wo.START_SURFACE, wo.START_OPTIMIZERS,
-                                                 10.0**wo.START_LR_EXPONENT, wo.START_STEPS)
+def test_widget_readout_and_picture_follow_every_control():
+    race = race_module.OptimizerRace()
+    start = (race_module.START_SURFACE, race_module.START_OPTIMIZERS,
+             10.0**race_module.START_LR_EXPONENT, race_module.START_STEPS)
+    assert race.readout.value == wo.readout_html(*start)
     assert "nnedu-readout" in race.readout._dom_classes
-    assert drawn == [(wo.START_SURFACE, wo.START_OPTIMIZERS, 10.0**wo.START_LR_EXPONENT,
-                      wo.START_STEPS)]
+    assert race.settings() == start
+    before = race.picture
 
-    race.surface.value = "rosenbrock"
-    assert race.readout.value == wo.readout_html("rosenbrock", wo.START_OPTIMIZERS,
-                                                 race.lr.value, wo.START_STEPS)
+    race.controls["surface"].value = "rosenbrock"
+    lr = race.values()["lr"]
+    assert race.readout.value == wo.readout_html("rosenbrock", race_module.START_OPTIMIZERS, lr,
+                                                 race_module.START_STEPS)
     assert "blew up" in race.readout.value  # SGD and momentum at η = 0.01 (the lesson says so)
+    assert race.picture != before
 
-    race.lr.value = 10.0**-2.5
-    race.steps.value = 300
-    race.optimizers.value = ("adagrad", "adam")
-    assert race.settings() == ("rosenbrock", ("adagrad", "adam"), 10.0**-2.5, 300)
-    assert race.readout.value == wo.readout_html("rosenbrock", ("adagrad", "adam"),
-                                                 10.0**-2.5, 300)
+    race.set(lr=10.0**-2.5, steps=300, sgd=False, momentum=False, adagrad=True)
+    lr = race.values()["lr"]  # 10^-2.5 to 12 significant digits, as the slider shows it
+    assert lr == pytest.approx(10.0**-2.5, rel=1e-11)
+    assert race.settings() == ("rosenbrock", ("adagrad", "adam"), lr, 300)
+    assert race.readout.value == wo.readout_html("rosenbrock", ("adagrad", "adam"), lr, 300)
     assert list(readout_rows(race.readout.value)) == ["adagrad", "adam"]
-    assert len(drawn) == 5 and drawn[-1] == ("rosenbrock", ("adagrad", "adam"), 10.0**-2.5, 300)
+    path = wo.run("rosenbrock", "adagrad", lr, 300)
+    np.testing.assert_allclose(race.paths["adagrad"].get_xydata(), path)
+    np.testing.assert_allclose(race.ends["adagrad"].get_xydata(), path[-1:])
+    np.testing.assert_allclose(race.distances["adagrad"].get_ydata(),
+                               wo.distance_to_minimum("rosenbrock", path))
+    assert not race.paths["sgd"].get_visible() and race.right.get_xlim() == (0, 300)
+    assert race.heading.get_text() == "Rosenbrock valley, η = 0.003162, 300 steps"
 
-    race.optimizers.value = ()
+    race.set(adagrad=False, adam=False)
     assert "choose at least one optimizer" in race.readout.value
+    assert race.empty.get_visible()
 
 
-def test_widget_controls_and_their_descriptions():
-    box = wo.optimizer_race()
-    assert "nnedu-optimizer-race" in box._dom_classes
-    race = wo.OptimizerRace(surface="rosenbrock", optimizers=["adam"], lr_exponent=-1,
-                            steps=200)
-    descriptions = {c.description for c in (race.surface, race.optimizers, race.lr, race.steps)}
-    assert descriptions == {"surface", "optimizers", "learning rate", "steps"}
-    assert race.lr.value == pytest.approx(0.1)
-    assert [value for _, value in race.optimizers.options] == list(wo.OPTIMIZERS)
-    assert [value for _, value in race.surface.options] == list(SURFACE_NAMES)
+def test_widget_controls_say_what_they_do_and_one_legend_names_every_optimizer():
+    race = race_module.optimizer_race(surface="rosenbrock", optimizers=["adam"],
+                                      lr_exponent=-1, steps=200)
+    assert isinstance(race, race_module.OptimizerRace)
+    assert race.values()["lr"] == pytest.approx(0.1)
+    assert [race.controls[name].value for name in wo.OPTIMIZERS] == [False] * 5 + [True]
+    assert [race.controls[name].description for name in wo.OPTIMIZERS] == [
+        wo.LABELS[name] for name in wo.OPTIMIZERS]
+    assert race.controls["lr"].description == "learning rate η"
+    assert [value for _, value in race.controls["surface"].options] == list(SURFACE_NAMES)
+    shown = [getattr(child, "value", "") for child in race.widget.children]
+    assert race_module.CHOOSE_NOTE in shown[0]
+    (legend,) = race.figure.legends  # under both panels, with every optimizer in it
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert labels[:6] == [wo.LABELS[name] for name in wo.OPTIMIZERS]
+    texts = [t for ax in race.figure.axes for t in ax.texts] + legend.get_texts()
+    assert min(t.get_fontsize() for t in texts) >= 10
 
 
 def test_widget_refuses_bad_settings():
     with pytest.raises(ValueError, match="lr_exponent"):
-        wo.OptimizerRace(lr_exponent=1.0)
+        race_module.OptimizerRace(lr_exponent=1.0)
     with pytest.raises(ValueError, match="steps must be a whole number from 10 to 500"):
-        wo.OptimizerRace(steps=5)
+        race_module.OptimizerRace(steps=5)
     with pytest.raises(ValueError, match="Unknown optimizer"):
-        wo.OptimizerRace(optimizers=["sdg"])
+        race_module.OptimizerRace(optimizers=["sdg"])
 
 
 # ----------------------------------------------------------------------------- the lesson's words
@@ -403,15 +419,15 @@ def test_sweep_claims_of_the_lesson():
 
 def test_widget_things_to_try():
     # 2: on Rosenbrock with the starting η, SGD and momentum blow up and Adam does not.
-    results = wo.race("rosenbrock", wo.START_OPTIMIZERS, 10.0**wo.START_LR_EXPONENT,
-                      wo.START_STEPS)
+    results = wo.race("rosenbrock", race_module.START_OPTIMIZERS,
+                      10.0**race_module.START_LR_EXPONENT, race_module.START_STEPS)
     assert results["sgd"] == results["momentum"] == float("inf")
     assert np.isfinite(results["adam"])
     # 3: SGD alone on the bowl: the last notch below 2/25 converges, the next one blows up.
-    lo, hi, step = wo.LR_LOG_RANGE
-    exponents = np.round(np.arange(wo.START_LR_EXPONENT, hi + 1e-9, step), 10)
+    lo, hi, step = race_module.LR_LOG_RANGE
+    exponents = np.round(np.arange(race_module.START_LR_EXPONENT, hi + 1e-9, step), 10)
     lrs = 10.0**exponents
-    ok = [np.isfinite(wo.race("bowl", ["sgd"], lr, wo.START_STEPS)["sgd"]) for lr in lrs]
+    ok = [np.isfinite(wo.race("bowl", ["sgd"], lr, race_module.START_STEPS)["sgd"]) for lr in lrs]
     assert ok == [lr < 0.08 for lr in lrs]
     # 4: Adagrad stalls on Rosenbrock at η = 0.1 while RMSprop gets further.
     results = wo.race("rosenbrock", ["adagrad", "rmsprop"], 0.1, 500)
@@ -419,7 +435,7 @@ def test_widget_things_to_try():
 
 
 def test_module_imports_neither_matplotlib_nor_ipywidgets():
-    code = ("import sys, nnedu.widgets.optimizers; "
+    code = ("import sys, nnedu.widgets.optimizers, nnedu.widgets.optimizer_race; "
             "print('matplotlib.pyplot' in sys.modules, 'ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
