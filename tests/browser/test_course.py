@@ -25,7 +25,7 @@ SOURCE = Path(os.environ.get("NNEDU_BROWSER_SOURCE") or Path(__file__).resolve()
 HOME = "lessons/00_start_here.ipynb"
 LESSONS = sorted(p.name for p in (SOURCE / "lessons").glob("*.ipynb") if p.name != Path(HOME).name)
 EXERCISES = sorted(p.name for p in (SOURCE / "exercises").glob("*.ipynb"))
-SETTLE_MS = 1500  # after the kernel is idle: time for Lab to write what it writes on opening
+SETTLE_MS = 1000  # after the kernel is idle: time for Lab to write what it writes on opening
 # A failed check may end in an error (nbgrader needs one) of a few lines at most, showing none of
 # the checker's own code: IPython prints an exception's ``_render_traceback_()`` lines instead of
 # its traceback, so one line is possible.
