@@ -106,6 +106,11 @@ fi
 if [ "$skip_install" = 1 ]; then
     PYTHON="${PYTHON:-.venv/bin/python}"
     step "install skipped (NNEDU_SKIP_INSTALL=1): testing with $PYTHON"
+    if ! "$PYTHON" -c "import nnedu" 2>/dev/null; then
+        echo "test.sh: ERROR: $PYTHON cannot import nnedu. Run without NNEDU_SKIP_INSTALL once" >&2
+        echo "         (it makes .venv/), or set PYTHON to an interpreter that has the course." >&2
+        exit 1
+    fi
 elif [ -n "${PYTHON:-}" ]; then
     step "pip install -e .[test,browser,instructor] into $PYTHON (PYTHON is set)"
     "$PYTHON" -m pip install --disable-pip-version-check -e ".[test,browser,instructor]" \
