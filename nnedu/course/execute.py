@@ -131,7 +131,8 @@ def clean_metadata(nb) -> None:
     """Remove run-to-run noise from a notebook, in place.
 
     Drops execution timings, gives the notebook the standard Python 3 kernel spec, gives every
-    cell a fixed id if it has none (nbformat 4.5) and every widget model a fixed id
+    cell a fixed id if it has none (nbformat 4.5), joins split printed text and gives every
+    widget model a fixed id
     (`nnedu.course.widget_state.stabilise`, which also drops models no view shows).
     """
     nb.metadata["kernelspec"] = {
@@ -143,7 +144,31 @@ def clean_metadata(nb) -> None:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
     _ensure_cell_ids(nb)
+    _coalesce_streams(nb)
     stabilise(nb)
+
+
+def _coalesce_streams(nb) -> None:
+    """Join consecutive stdout (or stderr) outputs of a cell into one, in place.
+
+    How printed text is cut into messages depends on when the kernel flushes, so the same cell
+    can store "a" + "b\\n" in one run and "ab\\n" in the next; joined, both store the same.
+    """
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                previous["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
 
 
 def _ensure_cell_ids(nb) -> None:

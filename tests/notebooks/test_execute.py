@@ -347,3 +347,16 @@ def test_kernel_env_keeps_the_base_and_overrides_fixed_keys():
     assert env["PATH"] == "/bin"
     assert env["MPLBACKEND"] == "module://matplotlib_inline.backend_inline"
     assert env["PYTHONHASHSEED"] == "0"
+
+
+def test_split_printed_text_is_joined():
+    def stream(name, text):
+        return new_output("stream", name=name, text=text)
+
+    nb = new_notebook(cells=[new_code_cell("print('ab'); f()", outputs=[
+        stream("stdout", "a"), stream("stdout", "b\n"), stream("stderr", "warning\n"),
+        stream("stdout", "c\n"), new_output("execute_result", {"text/plain": "1"}),
+    ])])
+    execute.clean_metadata(nb)
+    assert [(o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
+        ("stdout", "ab\n"), ("stderr", "warning\n"), ("stdout", "c\n"), (None, None)]
