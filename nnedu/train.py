@@ -299,7 +299,7 @@ def _one_blas_thread_if_small(batch_size: int, params: list[Array]):
     """Small matrix products run fastest on one BLAS thread: more threads only wait for each
     other (measured ~30 % faster for the digits). Uses threadpoolctl if it is installed."""
     biggest = max((p.size for p in params), default=0)
-    if batch_size * biggest > 2 ** 22:
+    if batch_size * biggest > 2 ** 24:  # the full 1,437 digits through 64×64 weights: 5.9e6
         return contextlib.nullcontext()
     try:
         from threadpoolctl import threadpool_limits
