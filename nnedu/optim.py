@@ -246,8 +246,8 @@ class Adam(Optimizer):
     """Adam: momentum (first moment m) plus RMSprop (second moment v), bias-corrected.
 
     Textbook form (module docstring): m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ),
-    w ← w − η m̂ / (√v̂ + ε). ``update`` uses the paper's step-size form, the same numbers
-    with two fewer arrays: put the two corrections into one step size,
+    w ← w − η m̂ / (√v̂ + ε). ``update`` uses the paper's step-size form, the same maths
+    (equal up to rounding) with two fewer arrays: put both corrections into one step size,
 
         η_t = η · √(1 − β₂ᵗ) / (1 − β₁ᵗ),   w ← w − η_t · m / (√v + ε·√(1 − β₂ᵗ))
 
