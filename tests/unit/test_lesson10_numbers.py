@@ -75,7 +75,8 @@ QUOTED = [
     "Choosing on the test part gives a\ntest score that is too high on average, and the flattery "
     "grows when the test part is smaller",
     "360 digits rank\nthe settings more reliably than 144",
-    "(0, then 1e-4, 1e-3 and 1e-2:\neach step ten times the one before)",
+    "0, then\n1e-4, 1e-3 and 1e-2, each step ten times the one before)",
+    "`early_stopping=10`, a quarter of the 40 epochs: the run ends 10 epochs after its best one",
     "$3 / (1 - 0.2) = 3.75$ with probability $0.8$",
     "$0.8 \\cdot 3.75 = 3$",
     "$1 - \\eta\\lambda = 1 - 0.001 = 0.999$",
@@ -237,6 +238,9 @@ def test_early_stopping_keeps_a_less_confident_network(lesson, digits, table):
     model, h = lesson["early stopping"]
     assert h.epochs < 40 and h.stopped_early
     assert h.best_epoch == int(np.argmin(lesson["none"][1]["val_loss"]))  # the same best epoch
+    # Section 6: "`early_stopping=10`, a quarter of the 40 epochs: the run ends 10 epochs after
+    # its best one."
+    assert h.epochs == h.best_epoch + 1 + 10
     kept = scores(model, digits.X_val, digits.y_val)
     assert kept["loss"] == pytest.approx(h["val_loss"][h.best_epoch], abs=1e-12)
 
