@@ -1,4 +1,4 @@
-"""Lesson 09: the digits classifier. Training helper, live curves, figures and a drawing pad.
+"""Lesson 09: the digits classifier. Training helper, live curves and figures.
 
 The lesson's network is ``mlp((64, 64, 10))`` trained with the ``train-digits`` defaults
 (``nnedu.__main__.DIGITS_DEFAULTS``: Adam, lr 0.01, L2 weight decay 3e-4, 100 epochs,
@@ -9,15 +9,12 @@ the same seed gets the same weights, bit for bit, as the lesson.
 What is here:
 
 * :func:`train_lesson_model`: the lesson's training run → ``(model, history)``;
-* :class:`LiveTrainingPlot`: a ``fit(..., callback=live.callback)`` callback that redraws the
-  loss and accuracy curves in a widget ``Output`` every few epochs;
-* :func:`plot_training`, :func:`plot_misclassified`, :func:`plot_hidden_weights`: figures;
-* :func:`digit_drawing_pad` (class :class:`DigitPad`): an 8×8 grid of buttons to paint a digit
-  on, a Clear button, "load test digit #", and the network's 10 class probabilities as bars
-  with a readout ``prediction: 7 (93.1 %)`` (CSS class ``nnedu-readout``).
+* :class:`LiveTrainingPlot`: a ``fit(..., callback=live.callback)`` callback that moves the
+  loss and accuracy curves of a figure built once, every few epochs (on the shared explorer
+  base, ``nnedu.widgets.explorer``);
+* :func:`plot_training`, :func:`plot_misclassified`, :func:`plot_hidden_weights`: figures.
 
-Pixels on the pad are in the network's input units: 0 (paper) … 1 (full ink), the same as
-``load_digits()``'s default scaling (raw pixel counts 0…16 divided by 16).
+The drawing pad (``digit_drawing_pad``) is in ``nnedu.widgets.digit_pad``.
 
 Matplotlib and ipywidgets are imported inside the functions that need them.
 """
@@ -30,15 +27,12 @@ import numpy as np
 
 from nnedu.data import DigitsData
 from nnedu.network import Sequential
+from nnedu.widgets.explorer import Explorer
 
 Array = np.ndarray
 
 #: The lesson's seed (network weights and batch order).
 LESSON_SEED = 0
-#: Pixel values the pad paints with (network input units: 1 = a full 4×4 block of ink).
-INK_LEVELS: Mapping[str, float] = {"ink": 1.0, "light ink": 0.5, "eraser": 0.0}
-#: Pad cell size in pixels of the screen.
-CELL_PX = 30
 
 
 # ----------------------------------------------------------------------------- training
@@ -109,14 +103,6 @@ def plot_training(history, epochs: int | None = None, title: str | None = None):
     return fig
 
 
-def _show(fig) -> None:
-    """Display ``fig`` (inside a widget Output) and free its memory."""
-    import matplotlib.pyplot as plt
-
-    plt.show()
-    plt.close(fig)
-
-
 def status_text(epoch: int, total: int, logs: Mapping[str, float]) -> str:
     """One line about an epoch: ``epoch 40/100: loss 0.0712, validation accuracy 97.9 %``."""
     text = f"epoch {epoch}/{total}: loss {logs['loss']:.4f}"
@@ -125,18 +111,26 @@ def status_text(epoch: int, total: int, logs: Mapping[str, float]) -> str:
     return text
 
 
-class LiveTrainingPlot:
-    """Live loss and accuracy curves while ``fit`` trains.
+#: The live plot's fixed axes: loss (log scale) and accuracy. Curves outside are cut.
+LIVE_LOSS_RANGE = (0.002, 3.0)
+LIVE_ACCURACY_RANGE = (0.8, 1.005)
+
+
+class LiveTrainingPlot(Explorer):
+    """Live loss and accuracy curves while ``fit`` trains (an explorer without controls).
 
     ``live = LiveTrainingPlot(epochs=100, every=10)``; display ``live.widget``; pass
     ``callback=live.callback`` to ``fit``. Every ``every`` epochs (and after the last) the
-    curves are redrawn in ``live.output`` and ``live.status`` (CSS class ``nnedu-live-status``)
-    shows the latest epoch. ``live.records`` keeps every epoch's numbers.
+    four curves move to the epochs recorded so far and the picture is rendered once; the
+    readout (``live.status``, CSS classes ``nnedu-readout`` and ``nnedu-live-status``) shows the
+    latest epoch. The axes are fixed (1 … epochs), so the curves grow in place.
+    ``live.records`` keeps every epoch's numbers.
     """
 
-    def __init__(self, epochs: int, every: int = 10) -> None:
-        import ipywidgets as widgets
+    title = "Lesson 09: live training curves (run the cell to train)"
+    figsize = (8.4, 3.6)
 
+    def __init__(self, epochs: int, every: int = 10) -> None:
         for label, value in (("epochs", epochs), ("every", every)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ValueError(
@@ -145,11 +139,39 @@ class LiveTrainingPlot:
         self.epochs, self.every = int(epochs), int(every)
         self.records: dict[str, list[float]] = {}
         self.redraws = 0
-        self.status = widgets.HTML(value="waiting for the first epoch …")
+        super().__init__()
+        self.status = self.readout
         self.status.add_class("nnedu-live-status")
-        self.output = widgets.Output()
-        self.widget = widgets.VBox([self.status, self.output])
         self.widget.add_class("nnedu-live-training")
+
+    def build(self, fig) -> None:
+        from nnedu.plots import COLORS
+
+        self.curves = {}
+        for k, (metric, label, limits) in enumerate((
+                ("loss", "loss (cross-entropy, log scale)", LIVE_LOSS_RANGE),
+                ("accuracy", "accuracy", LIVE_ACCURACY_RANGE))):
+            ax = fig.add_axes((0.09 + 0.5 * k, 0.27, 0.39, 0.64))
+            for key, colour, style, name in ((metric, COLORS[0], "-", "training part"),
+                                             (f"val_{metric}", COLORS[1], "--",
+                                              "validation part")):
+                self.curves[key] = self.moving(ax.plot([], [], color=colour, ls=style, lw=2,
+                                                       label=name)[0])
+            ax.set(xlim=(0, self.epochs + 1), ylim=limits, xlabel="epoch", ylabel=label)
+            if metric == "loss":
+                ax.set_yscale("log")
+            ax.grid(alpha=0.3)
+        fig.legend(handles=[self.curves["loss"], self.curves["val_loss"]], loc="lower center",
+                   ncol=2, fontsize=10, frameon=False)
+
+    def show(self, values) -> str:
+        for key, line in self.curves.items():
+            ys = self.records.get(key, [])
+            line.set_data(np.arange(1, len(ys) + 1), ys)
+        if not self.records:
+            return "waiting for the first epoch …"
+        done = len(self.records["loss"])
+        return status_text(done, self.epochs, {k: v[-1] for k, v in self.records.items()})
 
     def callback(self, epoch: int, logs: Mapping[str, float]) -> None:
         """Called by ``fit`` after every epoch (``epoch`` counts from 0). Returns None, so
@@ -159,15 +181,10 @@ class LiveTrainingPlot:
         done = epoch + 1
         if done % self.every == 0 or done == self.epochs:
             self.redraw()
-            self.status.value = status_text(done, self.epochs, logs)
 
     def redraw(self) -> None:
-        """Draw the curves recorded so far."""
-        from IPython.display import clear_output
-
-        with self.output:
-            clear_output(wait=True)
-            _show(plot_training(self.records, self.epochs))
+        """Move the curves to the epochs recorded so far and render once."""
+        self.update()
         self.redraws += 1
 
 
@@ -322,176 +339,3 @@ def plot_hidden_weights(W: Array, W_out: Array | None = None, dead: Array | None
     if title:
         ax.set_title(title)
     return fig
-
-
-# ----------------------------------------------------------------------------- the pad
-def predict_pixels(model: Sequential, pixels: Array) -> Array:
-    """The network's 10 class probabilities for one 8×8 picture (values 0…1). Shape (10,)."""
-    pixels = np.asarray(pixels, dtype=float)
-    if pixels.size != 64:
-        raise ValueError(f"predict_pixels: expected 64 pixels (8×8), got shape {pixels.shape}.")
-    return model.predict_proba(pixels.reshape(1, 64))[0]
-
-
-def readout_text(probabilities: Array) -> str:
-    """``prediction: 7 (93.1 %)``: the most probable class and its probability."""
-    cls, p = top_k(probabilities, 1)[0]
-    return f"prediction: {cls} ({100 * p:.1f} %)"
-
-
-def cell_colour(value: float) -> str:
-    """The background of a pad cell: white (0) to black (1), as ``#rrggbb``."""
-    level = int(round(255 * (1.0 - float(np.clip(value, 0.0, 1.0)))))
-    return f"#{level:02x}{level:02x}{level:02x}"
-
-
-class DigitPad:
-    """An 8×8 drawing pad wired to a trained network.
-
-    Parts: ``cells`` (8×8 list of Buttons, CSS classes ``nnedu-pixel`` and
-    ``nnedu-pixel-<row>-<col>``), ``pen`` (ToggleButtons: ink, light ink, eraser), ``clear_button``,
-    ``index`` (BoundedIntText "test digit #") and ``load_button``, ``info`` (what was loaded),
-    ``bars`` (10 FloatProgress, one per class) with ``bar_labels``, ``readout`` (HTML, CSS class
-    ``nnedu-readout``) and ``widget`` (the HBox to display).
-
-    State: ``pixels``, an (8, 8) array of values 0…1. Clicking a cell paints it with the pen's
-    value; clicking a cell that already has that value clears it. Every change updates the
-    probabilities at once.
-    """
-
-    def __init__(self, model: Sequential, digits: DigitsData, start: int | None = 0) -> None:
-        import ipywidgets as widgets
-
-        if not hasattr(model, "predict_proba"):
-            raise TypeError(f"digit_drawing_pad: model must be a trained network (Sequential), "
-                            f"got {type(model).__name__}.")
-        X_test = np.asarray(digits.X_test, dtype=float)
-        if X_test.ndim != 2 or X_test.shape[1] != 64:
-            raise ValueError(f"digit_drawing_pad: digits.X_test must have shape (n, 64), got "
-                             f"{X_test.shape}.")
-        if X_test.size and (X_test.min() < 0 or X_test.max() > 1):
-            raise ValueError(
-                "digit_drawing_pad: the test digits must be scaled to 0…1, as load_digits() "
-                f"does by default (scale='fixed'); got values from {X_test.min():g} to "
-                f"{X_test.max():g}. Use load_digits() without scale=…"
-            )
-        self.model, self.digits = model, digits
-        self.pixels = np.zeros((8, 8))
-        self.probabilities = np.full(10, 0.1)
-
-        self.cells = []
-        for r in range(8):
-            row = []
-            for c in range(8):
-                cell = widgets.Button(description="", tooltip=f"pixel row {r}, column {c}",
-                                      layout={"width": f"{CELL_PX}px", "height": f"{CELL_PX}px",
-                                              "margin": "0", "padding": "0",
-                                              "border": "1px solid #bbbbbb"})
-                cell.add_class("nnedu-pixel")
-                cell.add_class(f"nnedu-pixel-{r}-{c}")
-                cell.on_click(self._cell_handler(r, c))
-                row.append(cell)
-            self.cells.append(row)
-        grid = widgets.GridBox(
-            [cell for row in self.cells for cell in row],
-            layout={"grid_template_columns": f"repeat(8, {CELL_PX}px)",
-                    "grid_gap": "0px", "width": f"{8 * CELL_PX + 4}px"})
-        grid.add_class("nnedu-digit-grid")
-        self.pen = widgets.ToggleButtons(options=list(INK_LEVELS.items()), value=1.0,
-                                         description="pen", style={"button_width": "84px"})
-        self.clear_button = widgets.Button(description="Clear", icon="eraser",
-                                           tooltip="make every pixel white")
-        n_test = len(X_test)
-        self.index = widgets.BoundedIntText(value=0 if start is None else int(start), min=0,
-                                            max=max(n_test - 1, 0), description="test digit #",
-                                            style={"description_width": "80px"},
-                                            layout={"width": "170px"})
-        self.load_button = widgets.Button(description="Load test digit", icon="upload")
-        self.info = widgets.HTML()
-        self.info.add_class("nnedu-pad-info")
-        self.readout = widgets.HTML(style={"font_size": "17px"})
-        self.readout.add_class("nnedu-readout")
-        self.bars, self.bar_labels, rows = [], [], []
-        for k in range(10):
-            bar = widgets.FloatProgress(value=0.1, min=0.0, max=1.0, description=str(k),
-                                        style={"description_width": "18px"},
-                                        layout={"width": "260px"})
-            label = widgets.Label(value="")
-            label.add_class(f"nnedu-prob-{k}")
-            self.bars.append(bar)
-            self.bar_labels.append(label)
-            rows.append(widgets.HBox([bar, label]))
-        self.clear_button.on_click(lambda _button: self.clear())
-        self.load_button.on_click(lambda _button: self.load_test_digit(self.index.value))
-        left = widgets.VBox([
-            widgets.HTML("<b>Draw a digit</b> <small>(click cells; click again to erase)</small>"),
-            grid, self.pen, widgets.HBox([self.clear_button]),
-            widgets.HBox([self.index, self.load_button]), self.info,
-        ])
-        right = widgets.VBox([widgets.HTML("<b>The network's probabilities</b>"),
-                              self.readout, *rows], layout={"margin": "0 0 0 32px"})
-        self.widget = widgets.HBox([left, right])
-        self.widget.add_class("nnedu-digit-pad")
-        if start is None:
-            self.update()
-        else:
-            self.load_test_digit(start)
-
-    # ---------------------------------------------------------------- actions
-    def _cell_handler(self, r: int, c: int):
-        def on_click(_button) -> None:
-            self.click_cell(r, c)
-        return on_click
-
-    def click_cell(self, r: int, c: int) -> None:
-        """Paint cell (r, c) with the pen's value, or clear it if it already has that value."""
-        value = float(self.pen.value)
-        self.pixels[r, c] = 0.0 if self.pixels[r, c] == value else value
-        self._paint(r, c)
-        self.info.value = "your drawing"
-        self.update()
-
-    def clear(self) -> None:
-        """Make every pixel white (0)."""
-        self.pixels[...] = 0.0
-        self._paint_all()
-        self.info.value = "empty pad"
-        self.update()
-
-    def load_test_digit(self, i: int) -> None:
-        """Put test digit number ``i`` (a row of ``digits.X_test``) on the pad."""
-        n = len(self.digits.X_test)
-        if not 0 <= int(i) < n:
-            raise ValueError(f"DigitPad.load_test_digit: i must be 0…{n - 1}, got {i}.")
-        i = int(i)
-        self.pixels[...] = np.asarray(self.digits.X_test[i], dtype=float).reshape(8, 8)
-        self._paint_all()
-        self.index.value = i
-        self.info.value = f"test digit #{i}: a {int(self.digits.y_test[i])}"
-        self.update()
-
-    # ---------------------------------------------------------------- display
-    def _paint(self, r: int, c: int) -> None:
-        self.cells[r][c].style.button_color = cell_colour(self.pixels[r, c])
-
-    def _paint_all(self) -> None:
-        for r in range(8):
-            for c in range(8):
-                self._paint(r, c)
-
-    def update(self) -> None:
-        """Run the network on the pad and show its probabilities (the readout last)."""
-        self.probabilities = predict_pixels(self.model, self.pixels)
-        best = int(np.argmax(self.probabilities))
-        for k, (bar, label) in enumerate(zip(self.bars, self.bar_labels)):
-            bar.value = float(self.probabilities[k])
-            bar.bar_style = "success" if k == best else ""
-            label.value = f"{100 * self.probabilities[k]:.1f} %"
-        self.readout.value = readout_text(self.probabilities)
-
-
-def digit_drawing_pad(model: Sequential, digits: DigitsData, start: int | None = 0):
-    """An 8×8 pad to draw digits on, with ``model``'s class probabilities live. Starts with
-    test digit ``start`` of ``digits`` on the pad (``None``: empty). Returns the widget."""
-    return DigitPad(model, digits, start).widget
-

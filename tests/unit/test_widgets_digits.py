@@ -16,6 +16,7 @@ from nnedu.data import load_digits
 from nnedu.metrics import accuracy
 from nnedu.network import Sequential, mlp
 from nnedu.train import fit
+from nnedu.widgets import digit_pad as dp
 from nnedu.widgets import digits as dw
 
 # plt.show() under the Agg backend of the tests only warns that it cannot open a window.
@@ -44,10 +45,15 @@ def untrained():
     return mlp((64, 64, 10), seed=3)
 
 
-def expected_readout(model: Sequential, pixels) -> str:
+def expected_readout(model: Sequential, pixels, label: int | None = None) -> str:
+    """The pad's readout, computed here; for a digit whose label is known, the verdict too."""
     p = model.predict_proba(np.asarray(pixels, dtype=float).reshape(1, 64))[0]
     k = int(np.argmax(p))
-    return f"prediction: {k} ({100 * p[k]:.1f} %)"
+    text = f"prediction: {k} ({100 * p[k]:.1f} %)"
+    if label is None:
+        return text
+    colour, mark = ("#009E73", "✓ right") if k == label else ("#D55E00", "✗ wrong")
+    return f"{text} <span style='color:{colour}'>{mark}: it is a {label}</span>"
 
 
 # ----------------------------------------------------------------------------- training
@@ -197,26 +203,26 @@ def test_dead_units_are_the_units_that_never_fire(digits):
 def test_readout_text_and_cell_colours():
     p = np.full(10, 0.069 / 9)
     p[7] = 0.931
-    assert dw.readout_text(p) == "prediction: 7 (93.1 %)"
-    assert dw.cell_colour(0.0) == "#ffffff"
-    assert dw.cell_colour(1.0) == "#000000"
-    assert dw.cell_colour(0.5) == "#808080"
-    assert dw.cell_colour(3.0) == "#000000"
+    assert dp.readout_text(p) == "prediction: 7 (93.1 %)"
+    assert dp.cell_colour(0.0) == "#ffffff"
+    assert dp.cell_colour(1.0) == "#000000"
+    assert dp.cell_colour(0.5) == "#808080"
+    assert dp.cell_colour(3.0) == "#000000"
 
 
 def test_pad_starts_with_test_digit_0(untrained, digits):
-    pad = dw.DigitPad(untrained, digits)
+    pad = dp.DigitPad(untrained, digits)
     np.testing.assert_array_equal(pad.pixels, digits.X_test[0].reshape(8, 8))
     assert pad.info.value == f"test digit #0: a {digits.y_test[0]}"
-    assert pad.readout.value == expected_readout(untrained, digits.X_test[0])
+    assert pad.readout.value == expected_readout(untrained, digits.X_test[0], digits.y_test[0])
     assert "nnedu-readout" in pad.readout._dom_classes
-    assert pad.cells[2][3].style.button_color == dw.cell_colour(digits.X_test[0][2 * 8 + 3])
-    empty = dw.DigitPad(untrained, digits, start=None)
+    assert pad.cells[2][3].style.button_color == dp.cell_colour(digits.X_test[0][2 * 8 + 3])
+    empty = dp.DigitPad(untrained, digits, start=None)
     assert not empty.pixels.any()
 
 
 def test_probabilities_sum_to_one_and_the_bars_show_them(untrained, digits):
-    pad = dw.DigitPad(untrained, digits, start=11)
+    pad = dp.DigitPad(untrained, digits, start=11)
     np.testing.assert_allclose(pad.probabilities.sum(), 1.0)
     np.testing.assert_allclose([bar.value for bar in pad.bars], pad.probabilities)
     winner = int(np.argmax(pad.probabilities))
@@ -227,7 +233,7 @@ def test_probabilities_sum_to_one_and_the_bars_show_them(untrained, digits):
 
 
 def test_clicking_cells_paints_and_erases(untrained, digits):
-    pad = dw.DigitPad(untrained, digits, start=None)
+    pad = dp.DigitPad(untrained, digits, start=None)
     pad.cells[1][4].click()                        # the pen starts as full ink
     assert pad.pixels[1, 4] == 1.0 and pad.pixels.sum() == 1.0
     assert pad.cells[1][4].style.button_color == "#000000"
@@ -251,7 +257,7 @@ def test_clicking_cells_paints_and_erases(untrained, digits):
 
 def test_drawing_a_stroke_updates_the_readout_after_every_click(trained, digits):
     model, _ = trained
-    pad = dw.DigitPad(model, digits, start=None)
+    pad = dp.DigitPad(model, digits, start=None)
     for row in range(1, 7):                        # a vertical stroke: a 1
         pad.cells[row][4].click()
         assert pad.readout.value == expected_readout(model, pad.pixels)
@@ -260,7 +266,7 @@ def test_drawing_a_stroke_updates_the_readout_after_every_click(trained, digits)
 
 def test_clear_button_empties_the_pad(trained, digits):
     model, _ = trained
-    pad = dw.DigitPad(model, digits, start=3)
+    pad = dp.DigitPad(model, digits, start=3)
     before = pad.readout.value
     pad.clear_button.click()
     assert not pad.pixels.any()
@@ -272,31 +278,48 @@ def test_clear_button_empties_the_pad(trained, digits):
 
 def test_load_button_loads_the_chosen_test_digit(trained, digits):
     model, _ = trained
-    pad = dw.DigitPad(model, digits, start=None)
+    pad = dp.DigitPad(model, digits, start=None)
     pad.index.value = 42
     pad.load_button.click()
     np.testing.assert_array_equal(pad.pixels, digits.X_test[42].reshape(8, 8))
     assert pad.info.value == f"test digit #42: a {digits.y_test[42]}"
-    assert pad.readout.value == expected_readout(model, digits.X_test[42])
+    assert pad.readout.value == expected_readout(model, digits.X_test[42], digits.y_test[42])
     predicted = model.predict(digits.X_test[42:43])[0]
     assert pad.readout.value.startswith(f"prediction: {predicted} (")
     assert pad.index.max == len(digits.X_test) - 1
 
 
+def test_a_loaded_digit_is_marked_right_or_wrong_until_it_is_changed(trained, digits):
+    model, _ = trained
+    predicted = model.predict(digits.X_test)
+    right, wrong = (int(np.flatnonzero(predicted == digits.y_test)[0]),
+                    int(np.flatnonzero(predicted != digits.y_test)[0]))
+    pad = dp.DigitPad(model, digits, start=right)
+    assert "✓ right: it is a" in pad.readout.value
+    pad.load_test_digit(wrong)
+    label = int(digits.y_test[wrong])
+    assert f"✗ wrong: it is a {label}" in pad.readout.value
+    assert pad.bar_labels[label].value.endswith("← true class")
+    assert sum("true class" in lab.value for lab in pad.bar_labels) == 1
+    pad.cells[0][0].click()                        # a changed picture: no label any more
+    assert pad.label is None and "right" not in pad.readout.value
+    assert not any("true class" in lab.value for lab in pad.bar_labels)
+
+
 def test_pad_rejects_bad_input(untrained, digits):
-    pad = dw.DigitPad(untrained, digits)
+    pad = dp.DigitPad(untrained, digits)
     with pytest.raises(ValueError, match="0…359"):
         pad.load_test_digit(360)
     with pytest.raises(ValueError, match="scaled to 0…1"):
-        dw.DigitPad(untrained, load_digits(scale=None))
+        dp.DigitPad(untrained, load_digits(scale=None))
     with pytest.raises(TypeError, match="trained network"):
-        dw.DigitPad("not a model", digits)
+        dp.DigitPad("not a model", digits)
     with pytest.raises(ValueError, match="64 pixels"):
-        dw.predict_pixels(untrained, np.zeros(10))
+        dp.predict_pixels(untrained, np.zeros(10))
 
 
 def test_digit_drawing_pad_returns_the_widget(untrained, digits):
-    widget = dw.digit_drawing_pad(untrained, digits, start=5)
+    widget = dp.digit_drawing_pad(untrained, digits, start=5)
     assert "nnedu-digit-pad" in widget._dom_classes
     classes = [cls for box in widget.children[0].children
                for child in getattr(box, "children", ())
