@@ -99,3 +99,23 @@ def test_cross_validation_folds_differ_by_a_point_or_more(digits):
                                       batch_size=32, max_iter=10, random_state=0))
     scores = cross_val_score(pipe, digits.X_train, digits.y_train, cv=5)
     assert scores.max() - scores.min() >= 0.01
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("threads", "right"), [(1, 354), (2, 355)])
+def test_the_recorded_pytorch_run(markdown, digits, threads, right):
+    # Section 6: "Recorded from one run with PyTorch 2.13.0 (CPU build) ...: 354 of the 360 test
+    # digits right (98.3 %) with one CPU thread ..., and 355 (98.6 %) with torch's default of two
+    # threads". The code run is the lesson's own code block. Runs only where torch 2.13.0 is
+    # installed (it is not a dependency of the course).
+    torch = pytest.importorskip("torch")
+    if not torch.__version__.startswith("2.13.0"):
+        pytest.skip(f"the recorded run used torch 2.13.0, this is {torch.__version__}")
+    code = markdown.split("**PyTorch**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert "torch.manual_seed(0)" in code
+    torch.set_num_threads(threads)
+    namespace = {"X_train": digits.X_train, "y_train": digits.y_train,
+                 "X_test": digits.X_test, "y_test": digits.y_test}
+    exec(code, namespace)  # noqa: S102 - the lesson's own code
+    assert int((namespace["predicted"].numpy() == digits.y_test).sum()) == right
+    assert f"{right / 360:.1%}" in ("98.3%", "98.6%")
