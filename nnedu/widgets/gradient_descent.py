@@ -307,9 +307,10 @@ def check_lr_and_steps(where: str, lr_exponent: float, steps: int) -> None:
                          f"got {steps!r}.")
 
 
-#: The explorer's loss axes: every step the slider allows, losses from 1e-8 to 1e12 (a
-#: diverging run leaves through the top). Fixed, so a change never redraws the axes.
-LOSS_VIEW = (1e-8, 1e12)
+#: The explorer's loss axes: losses from 1e-8 to 1e2 (every run starts at 19.25), or to 1e12
+#: once a run grows past 1e2 (it diverges; it leaves through the top). Two fixed views, so
+#: only crossing from one to the other draws the axes again.
+LOSS_VIEWS = ((1e-8, 1e2), (1e-8, 1e12))
 
 
 class GradientDescentExplorer(Explorer):
@@ -356,8 +357,7 @@ class GradientDescentExplorer(Explorer):
         right.set_title("loss after each step")
         right.grid(alpha=0.3, which="major")
         right.set_xlim(0, STEPS_RANGE[1])
-        right.set_ylim(*LOSS_VIEW)
-        right.set_yticks([1e-8, 1e-4, 1, 1e4, 1e8, 1e12])
+        self.view = None
 
     def show(self, values) -> str:
         lr, steps = values["lr"], int(values["steps"])
@@ -371,6 +371,13 @@ class GradientDescentExplorer(Explorer):
         self.head.set_text(f"η = {lr:.4g}: {run_status(lr)}")
         losses = bowl_loss(path)
         self.loss.set_data(np.arange(len(losses)), losses)
+        view = LOSS_VIEWS[int(not np.all(losses <= LOSS_VIEWS[0][1]))]
+        if view != self.view:  # new tick labels: draw the background again
+            self.view = view
+            self.right.set_ylim(*view)
+            self.right.set_yticks(10.0 ** np.arange(-8, np.log10(view[1]) + 1, 2 if
+                                                     view[1] < 1e3 else 4))
+            self.redraw_background()
         return explorer_readout(lr, steps)
 
 
