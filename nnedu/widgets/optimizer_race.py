@@ -60,14 +60,13 @@ class OptimizerRace(Explorer):
                  lr_exponent: float = START_LR_EXPONENT, steps: int = START_STEPS):
         self.start = (get_surface(surface).name,
                       tuple(_check_optimizer_name(name, "optimizer_race") for name in optimizers))
-        lo, hi, _ = LR_LOG_RANGE
-        if not lo <= lr_exponent <= hi:
-            raise ValueError(f"optimizer_race: lr_exponent must be between {lo:g} and {hi:g} "
-                             f"(η = 10^exponent), got {lr_exponent!r}.")
-        s_lo, s_hi, _ = STEPS_RANGE
-        if isinstance(steps, bool) or not isinstance(steps, int) or not s_lo <= steps <= s_hi:
-            raise ValueError(f"optimizer_race: steps must be a whole number from {s_lo} to "
-                             f"{s_hi}, got {steps!r}.")
+        if not LR_LOG_RANGE[0] <= lr_exponent <= LR_LOG_RANGE[1]:
+            raise ValueError(f"optimizer_race: lr_exponent must be between {LR_LOG_RANGE[0]:g} "
+                             f"and {LR_LOG_RANGE[1]:g} (η = 10^exponent), got {lr_exponent!r}.")
+        whole = isinstance(steps, int) and not isinstance(steps, bool)
+        if not (whole and STEPS_RANGE[0] <= steps <= STEPS_RANGE[1]):
+            raise ValueError(f"optimizer_race: steps must be a whole number from "
+                             f"{STEPS_RANGE[0]} to {STEPS_RANGE[1]}, got {steps!r}.")
         self.start_lr, self.start_steps = lr_exponent, steps
         self.shown_surface = None
         super().__init__()

@@ -8,6 +8,7 @@ really gives the value printed after it.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
 from nnedu.widgets import backprop_stepper as bs
 from nnedu.worked import EXAMPLE_BOTH_ACTIVE, EXAMPLE_ONE_DEAD, PARAM_NAMES, worked_step
@@ -204,7 +206,13 @@ def _patch(ax, gid):
 
 
 def _texts(ax):
-    return [t.get_text() for t in ax.texts]
+    return [t.get_text() for t in ax.texts if t.get_visible()]
+
+
+def _highlighted(ax):
+    """The boxes and edges drawn in the step's colour (the outlines of the current step)."""
+    return [p.get_gid().removesuffix(" (step)") for p in ax.patches
+            if p.get_visible() and (p.get_gid() or "").endswith(" (step)")]
 
 
 def test_draw_graph_map_has_names_only():
@@ -229,18 +237,16 @@ def test_draw_graph_full_shows_every_value_and_gradient():
 def test_draw_graph_part_way_highlights_the_current_step():
     step = EXAMPLE_BOTH_ACTIVE.run()
     ax = bs.draw_graph(step, upto=18)  # step 18: dL/dw11
-    highlighted = [p.get_gid() for p in ax.patches
-                   if p.get_gid() in bs.POSITIONS and p.get_linewidth() > 3]
-    assert highlighted == ["w11"]
-    assert np.allclose(_patch(ax, "w11").get_edgecolor()[:3],
+    assert _highlighted(ax) == ["w11"]
+    assert np.allclose(_patch(ax, "w11 (step)").get_edgecolor()[:3],
                        plt.matplotlib.colors.to_rgb(bs.HIGHLIGHT))
-    assert _patch(ax, "z1<-w11") is not None  # the backward arrow, from z1 back to w11
+    assert _patch(ax, "z1<-w11").get_visible()  # the backward arrow, from z1 back to w11
     texts = _texts(ax)
     assert f"∇ {four(step.dL_dw11)}" in texts      # computed by step 18
     assert "∇ ?" in texts and "→ ?" in texts       # w12, b1, ... and the updates: not yet
     forward = bs.draw_graph(step, upto=1)
     assert "?" in _texts(forward)  # the value of z2 and the rest: not computed yet
-    assert _patch(forward, "x1->w11").get_linewidth() > 3
+    assert "x1->w11" in _highlighted(forward) and "z1" in _highlighted(forward)
 
 
 def test_draw_graph_greys_the_dead_unit():
@@ -250,7 +256,7 @@ def test_draw_graph_greys_the_dead_unit():
         assert patch.get_linestyle() == "--"
         assert np.allclose(patch.get_facecolor()[:3], plt.matplotlib.colors.to_rgb(bs.DEAD_FILL))
     assert _patch(ax, "z1").get_linestyle() == "-"
-    assert "ReLU off: no gradient passes" in _texts(ax)
+    assert "ReLU off:\nno gradient passes" in _texts(ax)
     assert "gate 0" in _texts(ax) and "gate 1" in _texts(ax)
 
 
@@ -321,7 +327,7 @@ def test_stepper_buttons_move_it():
 
 def test_stepper_recomputes_when_a_slider_moves_and_keeps_the_step():
     stepper = bs.BackpropStepper(position=10)
-    stepper.sliders["x1"].value = 0.8
+    stepper.controls["x1"].value = 0.8
     s = worked_step(0.8, 2.0, 1.0, dict(EXAMPLE_BOTH_ACTIVE.weights))
     assert stepper.position == 10
     assert stepper.step.z1 == pytest.approx(s.z1)
@@ -337,14 +343,14 @@ def test_stepper_recomputes_when_a_slider_moves_and_keeps_the_step():
 
 def test_stepper_rounds_browser_arithmetic():
     stepper = bs.BackpropStepper()
-    stepper.sliders["x2"].value = 0.1 + 0.2  # 0.30000000000000004, as arrow keys can add up
+    stepper.controls["x2"].value = 0.1 + 0.2  # 0.30000000000000004, as arrow keys can add up
     assert stepper.inputs[1] == 0.3
     assert stepper.step.x2 == 0.3
 
 
 def test_stepper_switches_examples():
     stepper = bs.BackpropStepper(position=17)
-    stepper.sliders["x1"].value = 2.0
+    stepper.controls["x1"].value = 2.0
     stepper.choose("hidden unit 2 inactive")
     dead = EXAMPLE_ONE_DEAD.run()
     assert stepper.inputs == (dead.x1, dead.x2, dead.target)
@@ -365,11 +371,38 @@ def test_stepper_rejects_bad_arguments():
         stepper.go_to(28)
 
 
-def test_backprop_stepper_returns_the_box():
-    import ipywidgets as widgets
+def test_backprop_stepper_controls_and_picture():
+    stepper = bs.backprop_stepper()
+    assert isinstance(stepper, bs.BackpropStepper)
+    assert "nnedu-backprop-stepper" in stepper.widget._dom_classes
+    first, second = stepper.widget.children[:2]  # two even rows: example and steps, inputs
+    assert [w.description for w in first.children] == ["example", "Back", "Next", "step"]
+    assert [w.description for w in second.children] == ["x1", "x2", "target y"]
+    before = stepper.picture
+    stepper.controls["step"].value = 18           # the step slider jumps
+    assert stepper.position == 18 and _highlighted(stepper.figure.axes[0]) == ["w11"]
+    assert stepper.picture != before
+    shown, drawn = (np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+                    for png in (stepper.picture, bs.graph_png(stepper.step, 18)))
+    assert shown.shape == drawn.shape  # blitted ≈ drawn from scratch (arrows may overlap
+    assert (np.abs(shown - drawn).max(axis=2) > 24).mean() < 0.002  # a box edge differently)
 
-    box = bs.backprop_stepper()
-    assert isinstance(box, widgets.VBox)
-    assert "nnedu-backprop-stepper" in box._dom_classes
-    descriptions = {w.description for w in box.children[0].children}
-    assert descriptions == {"example", "x1", "x2", "target y"}
+
+def test_graph_boxes_keep_apart_and_hold_their_text():
+    """No two boxes closer than 8 px in the stepper's picture; every number inside its box."""
+    stepper = bs.BackpropStepper(position=27)
+    renderer = stepper.figure.canvas.get_renderer()
+    parts = stepper.parts
+    boxes = {name: box.get_window_extent(renderer) for name, box in parts["boxes"].items()}
+    names = sorted(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            A, B = boxes[a], boxes[b]
+            gap = max(B.x0 - A.x1, A.x0 - B.x1, B.y0 - A.y1, A.y0 - B.y1)
+            assert gap >= 8, f"boxes {a} and {b} are {gap:.1f} px apart"
+    for name, texts in parts["numbers"].items():
+        for text in texts:
+            if text.get_text():
+                extent = text.get_window_extent(renderer)
+                assert boxes[name].x0 <= extent.x0 and extent.x1 <= boxes[name].x1, (name, text)
+                assert text.get_fontsize() >= 10
