@@ -139,6 +139,19 @@ def lab_command(python: Path, no_browser: bool, lab_args: list[str]) -> list[str
     return command + lab_args
 
 
+def trust_lessons(python: Path) -> None:
+    """Mark the course's own lessons as trusted, so JupyterLab draws their saved widgets.
+
+    JupyterLab shows the stored picture of a widget only in a trusted notebook; an untrusted
+    one shows a line of text until its cell is run. The signature lives in the student's own
+    Jupyter folder, so nothing in the repository changes.
+    """
+    lessons = sorted(str(path) for path in (REPO / "lessons").glob("*.ipynb"))
+    if lessons:
+        subprocess.run([str(python), "-m", "nbformat.sign", "--log-level=WARN", *lessons],
+                       cwd=REPO, stdout=subprocess.DEVNULL, check=False)
+
+
 def run_pip(command: list[str], log: Path) -> int:
     """Run pip with its output in a log file; print a progress line every few seconds.
 
@@ -266,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         say(f"would run: {shlex.join(command)}")
         return 0
+    trust_lessons(python)
     say(f"JupyterLab on {COURSE_HOME}, rooted at {REPO} (stop it: Ctrl-C, then y)")
     say(shlex.join(command))
     if os.name == "nt":  # exec on Windows does not replace the process: run it instead

@@ -213,6 +213,14 @@ class CheckFailed(AssertionError):
         super().__init__(message)
         self.result = result
 
+    def _render_traceback_(self) -> list[str]:
+        """What Jupyter shows for this error: one line, not a traceback into the checker.
+
+        The ✓/✗ lines printed above already say what is wrong; the checker's own frames
+        would only hide them.
+        """
+        return [f"{type(self).__name__}: {self}"]
+
 
 class NotWrittenYet(CheckFailed, NotImplementedError):
     """Raised when the student's function still raises ``NotImplementedError`` in every case.
