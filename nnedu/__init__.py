@@ -12,6 +12,7 @@ The pieces, in the order the lessons meet them::
     losses       mse, mae, binary and categorical cross-entropy, with gradients
     worked       the two-neuron backprop example, every number of one step
     autograd     a scalar Value with backward(): the chain rule, automated (MLP: autograd_mlp)
+    conv         Conv2D, MaxPool2D, AvgPool2D and Flatten for images (batch, channels, h, w)
     gradcheck    numerical gradients to check every derivative
     optim        SGD, momentum, Nesterov, Adagrad, RMSprop, Adam
     train        the training loop (batch, stochastic, mini-batch)
