@@ -47,6 +47,7 @@ class Case:
     control: str  # key in explorer.controls
     values: tuple[Any, ...]  # sent in turn, cycling (each must differ from the one before)
     kwargs: dict = field(default_factory=dict)
+    note: str = ""  # printed under the table: what the numbers of this row measure
 
 
 CASES: list[Case] = [
@@ -87,7 +88,10 @@ CASES: list[Case] = [
     Case("08", "optimizer race", "nnedu.widgets.optimizer_race", "optimizer_race", "steps",
          (110, 120, 130, 140, 150, 160, 170, 180, 190, 200)),
     Case("08", "optimizer race", "nnedu.widgets.optimizer_race", "optimizer_race", "surface",
-         ("rosenbrock", "bowl")),
+         ("rosenbrock", "bowl"),
+         note="08 surface: the changes alternate Rosenbrock / bowl. Only the first switch to "
+              "Rosenbrock draws its contours in full (that is the CPU max); every later switch "
+              "restores the background kept for that surface (the median)."),
     Case("08", "optimizer race", "nnedu.widgets.optimizer_race", "optimizer_race", "adagrad",
          (True, False)),
     Case("10", "regularisation", "nnedu.widgets.regularisation", "regularisation_explorer",
@@ -311,6 +315,8 @@ def main() -> None:
                            ("CPU max", "cpu_max", ".1f"), ("wall median", "wall_median", ".1f"),
                            ("wall max", "wall_max", ".1f"),
                            ("update() CPU", "update_cpu_median", ".1f")]))
+        for note in dict.fromkeys(case.note for case in cases if case.note):
+            print(f"\n{note}")
         if args.burst:
             seen, bursts = set(), []
             for case in cases:

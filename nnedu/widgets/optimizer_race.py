@@ -69,6 +69,9 @@ class OptimizerRace(Explorer):
                              f"{STEPS_RANGE[0]} to {STEPS_RANGE[1]}, got {steps!r}.")
         self.start_lr, self.start_steps = lr_exponent, steps
         self.shown_surface = None
+        #: (surface name, canvas size in px) → its rendered static layer (contours, axes,
+        #: legend), kept from the first time the surface is drawn: a switch back restores it.
+        self.backgrounds: dict[tuple[str, tuple[int, int]], object] = {}
         super().__init__()
 
     def build(self, fig) -> None:
@@ -156,7 +159,8 @@ class OptimizerRace(Explorer):
                 int(v["steps"]))
 
     def _show_surface(self, surface: Surface) -> None:
-        """Contour lines and view of the surface: drawn into the background, once per switch."""
+        """Contour lines and view of the surface. The first visit of a surface draws the
+        whole background (a full draw); later visits restore the one kept in ``backgrounds``."""
         for name, artists in self.contours.items():
             for artist in artists:
                 artist.set_visible(name == surface.name)
@@ -165,7 +169,16 @@ class OptimizerRace(Explorer):
         self.left.set_xlim(x0, x1)
         self.left.set_ylim(y0, y1)
         self.shown_surface = surface.name
-        self.redraw_background()
+        self._background = self.backgrounds.get(self._background_key())
+
+    def _background_key(self) -> tuple[str, tuple[int, int]]:
+        return self.shown_surface, self.figure.canvas.get_width_height()
+
+    def render(self) -> bytes:
+        """The base's render; a background drawn for a surface's first visit is kept."""
+        picture = super().render()
+        self.backgrounds.setdefault(self._background_key(), self._background)
+        return picture
 
     def show(self, values) -> str:
         surface = get_surface(values["surface"])

@@ -314,6 +314,27 @@ def test_widget_readout_and_picture_follow_every_control():
     assert race.empty.get_visible()
 
 
+def pixels(png: bytes) -> np.ndarray:
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(png)).convert("RGB"))
+
+
+def test_widget_switching_surfaces_shows_what_a_fresh_render_shows():
+    """A surface's background is kept after its first visit: switching back must give the
+    same pixels as a new explorer that starts on that surface and draws everything."""
+    race = race_module.OptimizerRace()
+    assert len(race.backgrounds) == 1  # the start surface, drawn in full once
+    for surface in ("rosenbrock", "bowl", "rosenbrock", "bowl"):
+        race.set(surface=surface, steps=200, nesterov=surface == "rosenbrock")
+        fresh = race_module.OptimizerRace(surface=surface, optimizers=race.settings()[1],
+                                          steps=200)
+        np.testing.assert_array_equal(pixels(race.picture), pixels(fresh.picture), surface)
+    assert {name for name, _ in race.backgrounds} == set(SURFACE_NAMES)
+
+
 def test_widget_controls_say_what_they_do_and_one_legend_names_every_optimizer():
     race = race_module.optimizer_race(surface="rosenbrock", optimizers=["adam"],
                                       lr_exponent=-1, steps=200)
