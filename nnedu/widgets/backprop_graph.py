@@ -153,8 +153,10 @@ def graph_parts(ax, legend: bool = True) -> dict:
     """Draw the map of the graph once into ``ax``; return its artists for `move_graph`.
 
     ``parts["moving"]`` lists the artists a new state changes (numbers, highlights, arrows
-    back); restyling an inactive unit changes the others (``parts["static_state"]`` says for
-    which inactive units they are drawn).
+    back); they lie above every other artist (zorder > 4), so drawing them on a cached
+    background gives the same picture as drawing everything (blitting). Restyling an
+    inactive unit or new parameter values change the others (``parts["static_state"]``
+    says for which inactive units and parameter values they are drawn).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
@@ -171,13 +173,15 @@ def graph_parts(ax, legend: bool = True) -> dict:
                                                   linewidth=1.3, zorder=3, gid=name))
         outlines[name] = ax.add_patch(FancyBboxPatch(
             corner, width, height, boxstyle=style, facecolor="none", edgecolor=HIGHLIGHT,
-            linewidth=3.6, zorder=3.5, visible=False, gid=f"{name} (step)"))
+            linewidth=3.6, zorder=4.6, visible=False, gid=f"{name} (step)"))
         unit = height / (_n_lines(name) + 1.4)  # the name gets 1.4 lines, each number 1
         top = cy + height / 2
         names[name] = ax.text(cx, top - 0.7 * unit, _label(name), ha="center", va="center",
                               fontsize=13, style="italic", zorder=4)
+        # a parameter's value (its first line) changes only with the example: not moving
         numbers[name] = [ax.text(cx, top - (k + 0.9) * unit, "", ha="center", va="center",
-                                 zorder=4, **NUMBER_FONT)
+                                 zorder=4 if (kind == "param" and k == 1) else 4.8,
+                                 **NUMBER_FONT)
                          for k in range(1, _n_lines(name) + 1)]
     edges, hot, back = {}, {}, {}
     for start, end in SEGMENTS:
@@ -188,11 +192,11 @@ def graph_parts(ax, legend: bool = True) -> dict:
             color="0.25", linewidth=1.3, zorder=2, gid=f"{start}->{end}"))
         hot[start, end] = ax.add_patch(FancyArrowPatch(
             tail, head, arrowstyle=style, mutation_scale=13, shrinkA=0, shrinkB=0,
-            color=HIGHLIGHT, linewidth=3.2, zorder=2.2, visible=False,
+            color=HIGHLIGHT, linewidth=3.2, zorder=4.2, visible=False,
             gid=f"{start}->{end} (step)"))
         back[start, end] = ax.add_patch(FancyArrowPatch(
             head, tail, arrowstyle="-|>", mutation_scale=20, shrinkA=0, shrinkB=0,
-            color=HIGHLIGHT, linewidth=3.2, zorder=2.5, visible=False, gid=f"{end}<-{start}"))
+            color=HIGHLIGHT, linewidth=3.2, zorder=4.3, visible=False, gid=f"{end}<-{start}"))
     operations, slopes = {}, {}
     for start, end, operation in (("z1", "a1", "ReLU"), ("z2", "a2", "ReLU"), ("z3", "a3", "σ"),
                                   ("a3", "L", "BCE")):
@@ -203,7 +207,7 @@ def graph_parts(ax, legend: bool = True) -> dict:
         # the edges are short: the local slope goes under the two boxes it joins
         below = my - BOX_SIZE["value"][1] / 2 - 0.2
         slopes[start] = ax.text(mx, below, "", ha="center", va="top", fontsize=10,
-                                color=GRADIENT_COLOR)
+                                color=GRADIENT_COLOR, zorder=4.7)
     # right of the unit's a box, where no box or edge is
     off_notes = {unit: ax.text(POSITIONS[f"a{unit}"][0] + 1.4, y, "ReLU off:\nno gradient passes",
                                ha="left", va="center", fontsize=10, color=DEAD_TEXT,
@@ -227,7 +231,8 @@ def graph_parts(ax, legend: bool = True) -> dict:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
                   fontsize=10, frameon=False, columnspacing=1.2, handletextpad=0.5)
     moving = [*outlines.values(), *hot.values(), *back.values(), *slopes.values(),
-              *(text for texts in numbers.values() for text in texts)]
+              *(text for name, texts in numbers.items() for text in texts
+                if text is not texts[0] or KINDS[name] != "param")]
     return {"boxes": boxes, "names": names, "numbers": numbers, "outlines": outlines,
             "edges": edges, "hot": hot, "back": back, "operations": operations,
             "slopes": slopes, "off_notes": off_notes, "title": title, "moving": moving,
@@ -250,13 +255,13 @@ def _restyle(parts: dict, dead: set[str]) -> None:
         text.set_color(DEAD_TEXT if start in dead else "0.15")
     for unit, note in parts["off_notes"].items():
         note.set_visible(f"z{unit}" in dead)
-    parts["static_state"] = frozenset(dead)
 
 
 def move_graph(parts: dict, step: WorkedStep | None, upto: int | None = None) -> bool:
     """Fill the graph in for ``step`` after its first ``upto`` steps (None: all of them), the
     step ``upto`` highlighted. Returns True when the artists that are not moving changed too
-    (an inactive unit appeared or went): the caller must then redraw the background."""
+    (an inactive unit appeared or went, or the parameters' values changed): the caller must
+    then redraw the background."""
     steps = walk_steps(step) if step is not None else []
     if upto is not None:
         if step is None:
@@ -268,9 +273,12 @@ def move_graph(parts: dict, step: WorkedStep | None, upto: int | None = None) ->
     known = revealed(steps, upto) if (step is not None and upto is not None) else None
     current = steps[upto - 1] if (upto is not None and upto > 0) else None
     dead = dead_units(step)
-    restyled = parts["static_state"] != frozenset(dead)
+    static = (frozenset(dead), tuple(fmt(step.params[name]) if step is not None else ""
+                                     for name in PARAM_NAMES))
+    restyled = parts["static_state"] != static
     if restyled:
         _restyle(parts, dead)
+        parts["static_state"] = static
     for name, texts in parts["numbers"].items():
         lines = _box_lines(name, step, known)
         for k, text in enumerate(texts):

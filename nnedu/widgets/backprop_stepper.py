@@ -4,7 +4,8 @@ The stepper: Back / Next (or the step slider) through the 27 steps of one traini
 forward (1–6), loss (7), backward (8–23), update (24–27) — on the computational graph, with
 sliders for x1, x2 and the target y and a choice of the two ready examples. It is an explorer
 on the shared base (``nnedu.widgets.explorer``): the graph is built once; a new step only fills
-in numbers and moves the highlight, and each state's picture is drawn once and kept.
+in numbers and moves the highlight (blitted on the cached background), and each state's
+picture is kept.
 
 The parts it is made of, importable from here as the lesson does:
 
@@ -118,6 +119,12 @@ class BackpropStepper(Explorer):
         # Runs before the base's observer: a new example brings its own inputs.
         self.controls["variant"].observe(self._reset_inputs, names="value")
         self.parts = graph_parts(fig.add_axes(GRAPH_AXES))
+        parts = self.parts
+        # Blitted: what a state changes (numbers, highlights, arrows back), and what lies on
+        # top of those in the full drawing (boxes, names, the operations on the edges), so
+        # the picture is the same as one drawn from scratch.
+        for artist in parts["moving"]:
+            self.moving(artist)
 
     def children(self) -> list:
         import ipywidgets as widgets
@@ -148,20 +155,21 @@ class BackpropStepper(Explorer):
                                        values["target"])
         self.steps = list(steps)
         self.position = int(values["step"])
-        move_graph(self.parts, self.step, self.position)
+        if move_graph(self.parts, self.step, self.position):
+            self.redraw_background()  # an inactive unit appeared or went: boxes restyled
         self.state = tuple(values[name] for name in ("variant", "x1", "x2", "target", "step"))
         self.back_button.disabled = self.position <= 1
         self.next_button.disabled = self.position >= N_STEPS
         return readout_html(self.current, N_STEPS)
 
     def render(self) -> bytes:
-        """The graph drawn in full, once per state (example, inputs, step) and then kept: a
-        step already seen (Back) shows at once. (A full draw, not the base's blitting: in
-        JupyterLab, blitting the 60 number texts left stale copies under the new ones.)"""
+        """The cached background (boxes, names, edges) with the numbers and the highlight of
+        this state drawn on top; each state's picture is kept, so a step already seen (Back)
+        shows at once. The background is drawn again only when an inactive unit appears or
+        goes (``show``); every text that a state changes is a moving artist."""
         if self.state not in self.pictures:
             if len(self.pictures) >= 256:
                 self.pictures.clear()
-            self.redraw_background()
             self.pictures[self.state] = super().render()
         return self.pictures[self.state]
 

@@ -406,3 +406,27 @@ def test_graph_boxes_keep_apart_and_hold_their_text():
                 extent = text.get_window_extent(renderer)
                 assert boxes[name].x0 <= extent.x0 and extent.x1 <= boxes[name].x1, (name, text)
                 assert text.get_fontsize() >= 10
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def test_stepper_blitted_picture_equals_a_full_draw():
+    """Every change draws only the numbers and the highlight on a cached background; after
+    each move of a sequence the picture equals the same state drawn from scratch in a new
+    figure, pixel for pixel (no old number left under a new one, no stale inactive unit)."""
+    stepper = bs.BackpropStepper()
+    moves = [*[stepper.next] * 5,
+             lambda: stepper.set_inputs(x1=0.3),     # same step, every number changes
+             stepper.next, stepper.back,             # back to a state seen: kept picture
+             lambda: stepper.set_inputs(x1=-1.0),    # a hidden unit goes inactive
+             stepper.next,
+             lambda: stepper.set_inputs(x1=1.0, target=0.0),  # and comes back
+             lambda: stepper.go_to(14), stepper.back,
+             lambda: stepper.choose("hidden unit 2 inactive"), stepper.next,
+             lambda: stepper.go_to(6)]
+    for move in moves:
+        move()
+        drawn = bs.graph_png(stepper.step, stepper.position)
+        assert np.array_equal(_pixels(stepper.picture), _pixels(drawn)), stepper.state
