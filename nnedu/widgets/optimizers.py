@@ -209,28 +209,33 @@ def run(surface: str | Surface, optimizer: str, lr: float, steps: int,
     return np.array(path)
 
 
-#: The most steps the explorer offers: a run is computed once that long and revealed step by step.
+#: The most steps the explorer offers.
 MAX_STEPS = 500
+#: A run is computed once for the first of these lengths that covers the steps asked for, and
+#: revealed step by step (at the explorer's start of 100 steps a new η costs 100 steps, not 500).
+RUN_LENGTHS = (100, 200, MAX_STEPS)
 
 
 @lru_cache(maxsize=256)
-def _long_run(surface_name: str, optimizer: str, lr: float) -> Array:
-    path = run(surface_name, optimizer, lr, MAX_STEPS)
+def _long_run(surface_name: str, optimizer: str, lr: float, length: int) -> Array:
+    path = run(surface_name, optimizer, lr, length)
     path.setflags(write=False)  # shared by every later call: nobody may change it
     return path
 
 
 def cached_run(surface: str | Surface, optimizer: str, lr: float, steps: int) -> Array:
     """``run(surface, optimizer, lr, steps)`` from the surface's start, for a surface of
-    SURFACES: computed once for MAX_STEPS steps and cut to ``steps`` (the same points: a run
+    SURFACES: computed once for the first of RUN_LENGTHS that covers ``steps`` and cut to
+    ``steps`` (the same points: a run
     is deterministic, and the first ``steps`` steps of a longer run are the shorter run).
     The array is read-only."""
     surface = get_surface(surface)
     steps = _check_steps(steps, "cached_run")
     if steps > MAX_STEPS or SURFACES.get(surface.name) is not surface:
         return run(surface, optimizer, lr, steps)
+    length = next(n for n in RUN_LENGTHS if n >= steps)
     return _long_run(surface.name, _check_optimizer_name(optimizer, "cached_run"),
-                     float(lr))[:steps + 1]
+                     float(lr), length)[:steps + 1]
 
 
 def final_loss(surface: str | Surface, path: Array, steps: int) -> float:
