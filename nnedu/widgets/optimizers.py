@@ -226,8 +226,8 @@ def _long_run(surface_name: str, optimizer: str, lr: float, length: int) -> Arra
 def cached_run(surface: str | Surface, optimizer: str, lr: float, steps: int) -> Array:
     """``run(surface, optimizer, lr, steps)`` from the surface's start, for a surface of
     SURFACES: computed once for the first of RUN_LENGTHS that covers ``steps`` and cut to
-    ``steps`` (the same points: a run
-    is deterministic, and the first ``steps`` steps of a longer run are the shorter run).
+    ``steps`` (the same points: a run is deterministic, and the first ``steps`` steps of a
+    longer run are the shorter run).
     The array is read-only."""
     surface = get_surface(surface)
     steps = _check_steps(steps, "cached_run")
