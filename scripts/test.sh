@@ -21,9 +21,10 @@
 #      command as the README's first one (python3 scripts/start.py --install-only …), so it
 #      works on a system Python that refuses pip; skipped when nothing changed
 #   3. ruff check .
-#   4. pytest tests/ -m "not browser"      unit, property, notebook hygiene, exercises, setup
-#      pytest tests/ -m browser            JupyterLab + Chromium (a process of its own)
-#   5. pytest --nbval lessons/ solutions/  every notebook re-run and compared with its stored outputs
+#   4. pytest tests/ -m browser            JupyterLab + Chromium: a process of its own, in the
+#                                          background while steps 5 and 6 run
+#   5. pytest tests/ -m "not browser"      unit, property, notebook hygiene, exercises, setup
+#   6. pytest --nbval lessons/ solutions/  every notebook re-run and compared with its stored outputs
 # A step that fails makes the script fail; so does a pytest run that collects no test.
 
 set -uo pipefail
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --fast) fast=1 ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -162,12 +163,19 @@ if [ ${#extra[@]} -gt 0 ]; then
     if [ "$fast" = 1 ]; then marker=(-m "not browser"); fi
     run_pytest "pytest ${targets[*]:+${targets[*]} }${extra[*]}" "${targets[@]}" "${marker[@]}" "${extra[@]}"
 else
-    # The browser tests run in a pytest process of their own: Playwright's event loop stays
-    # behind in the process and would change how the widget unit tests' explorers update.
-    run_pytest "pytest tests/ -m 'not browser'" tests/ -m "not browser"
+    # The browser tests run in a pytest process of their own (Playwright's event loop stays
+    # behind in the process and would change how the widget unit tests' explorers update),
+    # started first and in the background: they spend much of their time waiting for JupyterLab
+    # and Chromium, so the unit tests and the notebooks run meanwhile. Their output is printed
+    # when they end.
     if [ "$fast" != 1 ]; then
-        run_pytest "pytest tests/ -m browser" tests/ -m browser
+        step "pytest tests/ -m browser: started in the background (output below when it ends)"
+        browser_t=$SECONDS
+        "$PYTHON" -m pytest -o console_output_style=count --durations=10 tests/ -m browser \
+            >"$logdir/browser.log" 2>&1 &
+        browser_pid=$!
     fi
+    run_pytest "pytest tests/ -m 'not browser'" tests/ -m "not browser"
 fi
 
 # ---------------------------------------------------------------- 5. notebooks
@@ -198,6 +206,16 @@ else
     )
     check_pytest "pytest --nbval" $?
     note "pytest --nbval took $((SECONDS - t)) s"
+fi
+
+# ---------------------------------------------------------------- browser tests' result
+if [ -n "${browser_pid:-}" ]; then
+    step "pytest tests/ -m browser (one line per test file): waiting for it to end"
+    wait "$browser_pid"
+    code=$?
+    cat "$logdir/browser.log"
+    check_pytest "pytest tests/ -m browser" "$code"
+    note "pytest tests/ -m browser took $((SECONDS - browser_t)) s (alongside the steps above)"
 fi
 
 # ---------------------------------------------------------------- summary
