@@ -93,8 +93,17 @@ def summarise(curve: list[tuple[float, float, float]], epochs: int, steps: int,
             "fit_wall": fit_wall, "epochs": epochs}
 
 
+#: The fastest recipe to a first 98 % that the sweeps found: SGD with momentum (μ = 0.9),
+#: η = 0.2 with a cosine schedule, L2 1e-3, 30 epochs, batch 32 (``--recipe momentum30``).
+MOMENTUM30 = {"optimizer": "momentum", "lr": 0.2, "weight_decay": 1e-3, "epochs": 30,
+              "batch_size": 32, "schedule": "cosine", "momentum": 0.9}
+
+
 def recipe(name: str = "default") -> dict:
-    """The training settings: DIGITS_RECIPE ("default") or DIGITS_DEFAULTS ("adam100")."""
+    """The training settings: DIGITS_RECIPE ("default"), DIGITS_DEFAULTS ("adam100") or
+    MOMENTUM30 ("momentum30")."""
+    if name == "momentum30":
+        return dict(MOMENTUM30)
     d = DIGITS_DEFAULTS if name == "adam100" else DIGITS_RECIPE
     return {"optimizer": d["optimizer"], "lr": d["lr"], "weight_decay": d["weight_decay"],
             "epochs": d["epochs"], "batch_size": d["batch_size"],
@@ -207,9 +216,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument("--skip-sklearn", action="store_true")
-    parser.add_argument("--recipe", choices=["default", "adam100"], default="default",
-                        help="DIGITS_RECIPE (default) or the train-digits default, Adam 0.01 "
-                             "for 100 epochs")
+    parser.add_argument("--recipe", choices=["default", "adam100", "momentum30"],
+                        default="default",
+                        help="DIGITS_RECIPE (default), the train-digits default (Adam 0.01 "
+                             "for 100 epochs) or SGD with momentum for 30 epochs")
     args = parser.parse_args()
     digits = load_digits(val_size=0)
     dtype = np.dtype(args.dtype)
