@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnedu._validate import as_float_array, check_2d, check_finite, check_path, unknown_name
-from nnedu.conv import CONV_LAYER_TYPES
+from nnedu.batchnorm import BATCHNORM_LAYER_TYPES
+from nnedu.conv import CONV_LAYER_TYPES, Conv2D, check_images
 from nnedu.layers import LAYER_TYPES, Activation, Dense, Dropout, Layer
 from nnedu.losses import (
     LOSSES,
@@ -29,8 +30,8 @@ from nnedu.losses import (
 
 Array = np.ndarray
 FILE_FORMAT = "nnedu-sequential-1"
-#: The layer types Sequential.load can rebuild: Dense, Activation, … and Conv2D, MaxPool2D, ….
-LAYER_TYPES = {**LAYER_TYPES, **CONV_LAYER_TYPES}
+#: The layer types Sequential.load can rebuild: Dense, Activation, …, BatchNorm and Conv2D, ….
+LAYER_TYPES = {**LAYER_TYPES, **BATCHNORM_LAYER_TYPES, **CONV_LAYER_TYPES}
 
 
 class _class_only(classmethod):
@@ -159,19 +160,33 @@ class Sequential:
     # ------------------------------------------------------------ predictions
     @property
     def in_features(self) -> int | None:
+        """Features per sample the network takes, or None if it starts with images (Conv2D)."""
+        first = self.layers[0]
+        if isinstance(first, Conv2D):
+            return None
         first = next((layer for layer in self.layers if isinstance(layer, Dense)), None)
         return None if first is None else first.in_features
 
+    def _check_x(self, x: Array, where: str) -> Array:
+        """x as floats: (n_samples, n_features), or images (n, channels, h, w) for a Conv2D."""
+        x = as_float_array(x, where, "x")
+        first = self.layers[0]
+        if isinstance(first, Conv2D):
+            check_images(x, f"{where} (the network starts with a Conv2D)", first.in_channels)
+        else:
+            check_2d(x, where, "x")
+        check_finite(x, where, "x")
+        return x
+
     def predict_proba(self, x: Array) -> Array:
-        """The network's output in evaluation mode (dropout off). Shape (n_samples, n_outputs)."""
-        x = as_float_array(x, "Sequential.predict_proba", "x")
-        check_2d(x, "Sequential.predict_proba", "x")
-        check_finite(x, "Sequential.predict_proba", "x")
-        return self.forward(x, training=False)
+        """The network's output in evaluation mode (dropout off, batch norm's running
+        statistics). x: (n_samples, n_features), or images (n_samples, channels, height,
+        width) when the network starts with a Conv2D. Shape (n_samples, n_outputs)."""
+        return self.forward(self._check_x(x, "Sequential.predict_proba"), training=False)
 
     def predict(self, x: Array) -> Array:
         """Class labels for a softmax output (argmax), 0/1 for a single sigmoid output
-        (threshold 0.5), the raw output otherwise (regression)."""
+        (threshold 0.5), the raw output otherwise (regression). x as for ``predict_proba``."""
         out = self.predict_proba(x)
         last = self.layers[-1]
         if isinstance(last, Activation) and last.activation == "softmax":
@@ -181,20 +196,44 @@ class Sequential:
         return out
 
     # ------------------------------------------------------------ summary
-    def summary(self) -> str:
-        """A table of layers, output shapes and parameter counts."""
-        width = self.in_features
+    def summary(self, input_shape: Sequence[int] | None = None) -> str:
+        """A table of layers, output shapes and parameter counts.
+
+        A network that starts with a Conv2D needs the shape of one image, (channels, height,
+        width), e.g. ``summary((1, 8, 8))``; for Dense networks it is read from the layers.
+        """
+        shape = self._summary_input(input_shape)
         rows = [("layer", "output shape", "parameters")]
         for layer in self.layers:
-            width = layer.output_features(width) if width is not None else None
+            shape = _output_shape(layer, shape)
             n = sum(p.size for p in layer.params.values())
-            rows.append((f"{layer.name} ({type(layer).__name__})", f"(batch, {width})", f"{n:,}"))
+            size = ", ".join(str(v) for v in shape) if shape is not None else "?"
+            rows.append((f"{layer.name} ({type(layer).__name__})", f"(batch, {size})", f"{n:,}"))
         rows.append(("total", "", f"{self.count_parameters():,}"))
         w0 = max(len(r[0]) for r in rows)
         w1 = max(len(r[1]) for r in rows)
         lines = [f"{a:<{w0}}  {b:<{w1}}  {c:>10}" for a, b, c in rows]
         rule = "-" * len(lines[0])
         return "\n".join([lines[0], rule, *lines[1:-1], rule, lines[-1]])
+
+    def _summary_input(self, input_shape: Sequence[int] | None) -> tuple[int, ...] | None:
+        first = self.layers[0]
+        if input_shape is None:
+            if isinstance(first, Conv2D):
+                raise ValueError(
+                    f"Sequential.summary: the network starts with a Conv2D, so the output "
+                    f"shapes depend on the image size. Give one image's shape (channels, "
+                    f"height, width), e.g. summary(({first.in_channels}, 8, 8)).")
+            return None if self.in_features is None else (self.in_features,)
+        shape = tuple(input_shape)
+        ok_ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
+                      for v in shape)
+        wanted = 3 if isinstance(first, Conv2D) else 1
+        if not ok_ints or len(shape) != wanted:
+            what = "(channels, height, width)" if wanted == 3 else "(n_features,)"
+            raise ValueError(f"Sequential.summary: input_shape is the shape of one sample, "
+                             f"{what}, in whole numbers ≥ 1; got {input_shape!r}.")
+        return shape
 
     def __repr__(self) -> str:
         inner = ",\n".join(f"    {layer!r}" for layer in self.layers)
@@ -213,6 +252,9 @@ class Sequential:
         config = [{"type": type(layer).__name__, "config": layer.config()} for layer in self.layers]
         arrays = {f"param:{i}:{key}": value
                   for i, layer in enumerate(self.layers) for key, value in layer.params.items()}
+        arrays.update({f"buffer:{i}:{key}": value  # batch norm's running statistics
+                       for i, layer in enumerate(self.layers)
+                       for key, value in getattr(layer, "buffers", {}).items()})
         with open(path, "wb") as file:  # exactly this name: np.savez would append ".npz"
             np.savez(file, format=np.array(FILE_FORMAT), config=np.array(json.dumps(config)),
                      **arrays)
@@ -264,6 +306,7 @@ class Sequential:
                         f"{current.shape} but the file has {got}."
                     )
                 layer.params[key] = stored.copy()
+            _load_buffers(layer, i, arrays)
         return model
 
 
@@ -273,6 +316,33 @@ def _backward(layers: Sequence[Layer], grad: Array, input_grad: bool) -> Array |
     for i in range(len(layers) - 1, -1, -1):
         grad = layers[i].backward(grad, input_grad=input_grad or i > 0)
     return grad
+
+
+def _output_shape(layer: Layer, shape: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """One sample's shape after ``layer``: (features,) or (channels, height, width)."""
+    if shape is None:
+        return None
+    if hasattr(layer, "output_shape"):  # Conv2D, pooling, Flatten
+        return tuple(layer.output_shape(shape))
+    if len(shape) != 1:
+        return shape
+    return (layer.output_features(shape[0]),)
+
+
+def _load_buffers(layer: Layer, i: int, arrays: dict[str, Array]) -> None:
+    """Restore a layer's buffers (batch norm's running mean and variance) from the file.
+
+    Files written before buffers were saved have none: the layer keeps its starting values.
+    """
+    for key, current in getattr(layer, "buffers", {}).items():
+        stored = arrays.get(f"buffer:{i}:{key}")
+        if stored is None:
+            continue
+        if stored.shape != current.shape:
+            raise ValueError(
+                f"Sequential.load: '{layer.name}.{key}' should have shape {current.shape} but "
+                f"the file has shape {stored.shape}.")
+        layer.buffers[key] = stored.copy()
 
 
 def _build_layer(entry: dict) -> Layer:

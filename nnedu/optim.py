@@ -30,6 +30,14 @@ Conventions differ between libraries, so the same settings can give other number
   optax ``adamw``) decouples it: w ← w − η·λ·w beside the Adam step.
 
 A learning-rate ``schedule`` is a function epoch → factor; the step uses η · factor.
+
+Gradient clipping by global norm (``clip_norm=c``, lesson 08a): before the update, all the
+gradients together are treated as one long vector g and shrunk if it is longer than c,
+
+    ‖g‖ = √(Σ over every gradient array Σ g²),     g ← g · min(1, c / ‖g‖)
+
+so the step keeps its direction but never grows past c (an exploding gradient cannot throw
+the weights away). ``global_norm`` and ``clip_by_global_norm`` do it by hand.
 """
 
 from __future__ import annotations
@@ -67,6 +75,31 @@ def cosine(total_epochs: int, min_factor: float = 0.0) -> Schedule:
     return factor
 
 
+# ---------------------------------------------------------------- gradient clipping
+def global_norm(grads: Sequence[Array]) -> float:
+    """‖g‖ = √(Σ_arrays Σ_entries g²): the length of all gradients as one vector."""
+    return math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+
+
+def clip_by_global_norm(grads: Sequence[Array], max_norm: float) -> tuple[list[Array], float]:
+    """Shrink all gradients by one common factor so that their global norm is ≤ ``max_norm``.
+
+    g ← g · min(1, max_norm / ‖g‖) for every array (new arrays, the inputs are unchanged).
+    Returns (the clipped gradients, ‖g‖ before clipping). Every array keeps its shape and dtype.
+    """
+    check_positive(max_norm, "clip_by_global_norm", "max_norm")
+    norm = global_norm(grads)
+    scale = _clip_scale(norm, max_norm)
+    return [g * np.asarray(scale, dtype=g.dtype) for g in grads], norm
+
+
+def _clip_scale(norm: float, max_norm: float | None) -> float:
+    """min(1, max_norm / ‖g‖); 1 when clipping is off."""
+    if max_norm is None or norm <= max_norm:
+        return 1.0
+    return max_norm / norm
+
+
 # ---------------------------------------------------------------- base class
 def _check_fraction(value: object, where: str, name: str, usual: str) -> float:
     """Require a number in [0, 1), such as a momentum or a decay rate."""
@@ -91,9 +124,11 @@ class Optimizer:
     """Shared parts: learning rate, schedule, weight decay and per-parameter state."""
 
     def __init__(self, lr: float, weight_decay: float = 0.0, l1: float = 0.0,
-                 schedule: Schedule | None = None) -> None:
+                 schedule: Schedule | None = None, clip_norm: float | None = None) -> None:
         where = type(self).__name__
         check_positive(lr, where, "the learning rate lr")
+        if clip_norm is not None:
+            check_positive(clip_norm, where, "clip_norm (the largest gradient norm; None: off)")
         for label, value in (("weight_decay", weight_decay), ("l1", l1)):
             if (not isinstance(value, (int, float, np.integer, np.floating))
                     or isinstance(value, bool) or not 0 <= value < float("inf")):
@@ -106,6 +141,8 @@ class Optimizer:
         self.weight_decay = float(weight_decay)
         self.l1 = float(l1)
         self.schedule = schedule
+        self.clip_norm = None if clip_norm is None else float(clip_norm)
+        self.last_grad_norm: float | None = None  # ‖g‖ before clipping (when clip_norm is set)
         self.epoch = 0
         self.t = 0  # number of steps taken
         self.state: list[dict[str, Array]] = []
@@ -129,11 +166,17 @@ class Optimizer:
         return g
 
     def step(self, params: Sequence[Array], grads: Sequence[Array]) -> None:
-        """Update every parameter in place from its gradient."""
+        """Update every parameter in place from its gradient (clipped first if ``clip_norm``)."""
         self._check(params, grads)
         self.t += 1
         lr = self.current_lr
+        scale = 1.0
+        if self.clip_norm is not None:
+            self.last_grad_norm = global_norm(grads)
+            scale = _clip_scale(self.last_grad_norm, self.clip_norm)
         for w, g, state in zip(params, grads, self.state):
+            if scale != 1.0:
+                g = g * np.asarray(scale, dtype=g.dtype)
             self.update(w, self.regularised(w, g), state, lr)
 
     def _check(self, params: Sequence[Array], grads: Sequence[Array]) -> None:

@@ -169,7 +169,7 @@ def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross
         early_stopping: int | None = None, restore_best: bool = True, seed: int | None = 0,
         progress: bool = True, metrics: Sequence[str] = ("accuracy",),
         callback: Callable[[int, dict[str, float]], object] | None = None,
-        evaluate_train: bool = True) -> History:
+        evaluate_train: bool = True, clip_norm: float | None = None) -> History:
     """Train ``model`` on (X, y) and return the per-epoch History.
 
     X: (n_samples, n_features). y: class labels (n_samples,), one-hot (n_samples, classes)
@@ -181,6 +181,8 @@ def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross
     called after every epoch (for live plots); returning ``False`` stops training.
     ``evaluate_train=False`` skips scoring the whole training set after each epoch (faster;
     the history then holds only the validation entries, see ``History``).
+    ``clip_norm=c`` clips the gradients by global norm before each step, g ← g · min(1, c/‖g‖)
+    (with an optimizer name; an Optimizer object takes it as ``Adam(clip_norm=c)``).
     The same ``seed`` gives the same batches, so the same weights, bit for bit.
     """
     get_loss(loss)  # unknown names fail here, before any work
@@ -206,13 +208,20 @@ def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross
                              "validation_data=(X_val, y_val).")
         _check_whole_number(early_stopping, "early_stopping", "the patience in epochs, e.g. 10")
     if isinstance(optimizer, str):
-        optimizer = get_optimizer(optimizer, **({} if lr is None else {"lr": lr}))
+        settings = {} if lr is None else {"lr": lr}
+        if clip_norm is not None:
+            settings["clip_norm"] = clip_norm
+        optimizer = get_optimizer(optimizer, **settings)
     elif not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be a name such as 'adam' or an Optimizer object, "
                         f"got {type(optimizer).__name__}.")
     elif lr is not None:
         raise ValueError(f"fit: lr={lr} would be ignored because the optimizer object already "
                          f"has lr={optimizer.lr}. Set it there, e.g. Adam(lr={lr}).")
+    elif clip_norm is not None:
+        raise ValueError(f"fit: clip_norm={clip_norm} would be ignored because an optimizer "
+                         f"object was given. Set it there, e.g. "
+                         f"{type(optimizer).__name__}(clip_norm={clip_norm}).")
     if validation_data is not None:
         X_val, y_val = _check_validation(model, validation_data, loss)
 
