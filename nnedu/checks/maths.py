@@ -199,7 +199,8 @@ def check_dense_shapes(fn: Callable, *, verbose: bool = False,
     __tracebackhide__ = True
 
     def case(m: int, n_in: int, n_out: int) -> Case:
-        name = f"a batch of m = {m} samples, n_in = {n_in} features, n_out = {n_out} units"
+        samples = "sample" if m == 1 else "samples"
+        name = f"a batch of m = {m} {samples}, n_in = {n_in} features, n_out = {n_out} units"
         return Case(name, args=(m, n_in, n_out), reference=_dense_shapes, atol=0, rtol=0,
                     mistakes=_SHAPE_MISTAKES)
 
