@@ -10,6 +10,7 @@ What is here:
     train_lesson_cnn           ``digits_cnn`` trained the lesson's way (cached by seed)
     shifted_accuracy           test accuracy of a model on digits moved by some pixels
     plot_filters_and_maps      a row of digits/filters and the feature maps they give
+    plot_learned               a CNN's learned filters above the maps they give on a digit
     conv_filter_explorer       pick a test digit, a filter and a position; watch the map fill
 
 The maths (stride 1, one channel, 'same' padding so the map is 8×8 like the digit):
@@ -125,7 +126,7 @@ def plot_filters_and_maps(image: Array, kernels: Mapping[str, Array], title: str
     import matplotlib.pyplot as plt
 
     n = len(kernels)
-    fig, axes = plt.subplots(2, n + 1, figsize=(2.0 * (n + 1), 4.3))
+    fig, axes = plt.subplots(2, n + 1, figsize=(2.0 * (n + 1), 4.6))
     axes[0, 0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0, 0].set_title("the digit")
     axes[1, 0].axis("off")
@@ -137,12 +138,40 @@ def plot_filters_and_maps(image: Array, kernels: Mapping[str, Array], title: str
         z = feature_map(image, kernel)
         limit = max(np.abs(z).max(), 1e-12)
         axes[1, k].imshow(z, cmap=DIVERGING, vmin=-limit, vmax=limit)
-        axes[1, k].set_title(f"map: {z.min():.1f} … {z.max():.1f}", fontsize=10)
+        axes[1, k].set_xlabel(f"map: {z.min():.1f} … {z.max():.1f}", fontsize=10)
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_learned(kernels: Array, maps: Array, image: Array):
+    """The learned filters (f, 3, 3) above the maps (f, h, w) they give on ``image`` (h, w).
+
+    Filters in the diverging colour map centred at 0, maps (after ReLU, so ≥ 0) in grey.
+    Returns the pyplot figure.
+    """
+    import matplotlib.pyplot as plt
+
+    f = len(kernels)
+    fig, axes = plt.subplots(2, f + 1, figsize=(1.05 * (f + 1), 2.9))
+    axes[0, 0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    axes[0, 0].set_title("digit", fontsize=10)
+    axes[1, 0].axis("off")
+    limit = max(np.abs(kernels).max(), 1e-12)
+    top = max(np.max(maps), 1e-12)
+    for k in range(f):
+        axes[0, k + 1].imshow(kernels[k], cmap=DIVERGING, vmin=-limit, vmax=limit)
+        axes[0, k + 1].set_title(f"filter {k}", fontsize=10)
+        axes[1, k + 1].imshow(maps[k], cmap="gray_r", vmin=0, vmax=top)
+        axes[1, k + 1].set_xlabel(f"map {k}", fontsize=10)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("first layer: learned filters (top) and their maps on the digit (bottom)")
     fig.tight_layout()
     return fig
 
