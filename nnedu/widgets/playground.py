@@ -62,9 +62,11 @@ LOSS = "binary_cross_entropy"
 
 
 # ----------------------------------------------------------------------------- data
-def _raw(name: str, noise: float, seed: int, half: bool) -> tuple[Array, Array]:
-    """One data set of nnedu.data, 200 points (100 with ``half``), moved into [−2, 2]²."""
-    n = 100 if half else 200
+def points(name: str, noise: float, seed: int, n: int = 200) -> tuple[Array, Array]:
+    """``n`` points (a multiple of 4) of one data set of nnedu.data, moved to lie roughly
+    inside [−2, 2]²: ``X (n, 2)``, labels ``y (n,)``."""
+    if n % 4:
+        raise ValueError(f"points: n must be a multiple of 4 (xor has four corners), got {n}.")
     if name == "xor":  # four clouds at the corners (0, 0) … (1, 1) → (±1, ±1)
         X, y = datasets.xor(n_per_corner=n // 4, noise=noise, seed=seed)
         return 2.0 * X - 1.0, y
@@ -87,8 +89,8 @@ def make_data(name: str = "spirals", noise: float = 0.1) -> tuple[Array, Array, 
     generator's jitter), with the seeds ``TRAIN_SEED`` and ``VAL_SEED``; the points are moved
     (shifted and scaled, the same for both parts) to lie roughly inside [−2, 2]².
     """
-    X_train, y_train = _raw(name, noise, TRAIN_SEED, half=False)
-    X_val, y_val = _raw(name, noise, VAL_SEED, half=True)
+    X_train, y_train = points(name, noise, TRAIN_SEED, 200)
+    X_val, y_val = points(name, noise, VAL_SEED, 100)
     return X_train, y_train, X_val, y_val
 
 

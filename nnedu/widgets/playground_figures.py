@@ -277,3 +277,17 @@ class Playground(Explorer):
             raise ValueError("Playground.render_png draws the current network; give only "
                              "lr, weight_decay or batch_size (another architecture resets).")
         return super().render_png(values)
+
+
+def plot_decision(network, X: Array, y: Array, ax, title: str = "") -> None:
+    """A trained network's P(class 1) over the plane with the points (X, y) on top, as the
+    playground draws it, on ``ax``."""
+    from nnedu.plots import DIVERGING
+
+    P = network.predict_proba(pgm.plane_grid(GRID))[:, 0].reshape(GRID, GRID)
+    extent = (-pgm.PLANE, pgm.PLANE, -pgm.PLANE, pgm.PLANE)
+    ax.imshow(P, extent=extent, cmap=DIVERGING, vmin=0, vmax=1, interpolation="bilinear")
+    for k, (colour, marker, edge, label) in enumerate(CLASS_STYLE):
+        ax.scatter(*X[y == k].T, s=18, c=colour, marker=marker, edgecolors=edge,
+                   linewidths=0.5, label=label)
+    ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="x₁", ylabel="x₂", title=title)
