@@ -141,12 +141,13 @@ def _unary_cases(reference: Callable, mistakes: list[Mistake], what: str,
         return Case(name, args=args, reference=reference, mistakes=mistakes, rtol=1e-9,
                     atol=1e-12)
 
-    p, q, r = points
+    p, q, r = (f"{v:g}".replace("-", "−") for v in points)
+    (p_, q_, r_) = points
     return [
-        case(f"out = {what}(a) with a = {p:g}, out.grad = 1, fresh gradient", p, 1.0, 0.0),
-        case(f"out = {what}(a) with a = {q:g}, out.grad = −2, fresh gradient", q, -2.0, 0.0),
-        case(f"out = {what}(a) with a = {r:g}, out.grad = 0.5, a already has gradient 0.75 from "
-             f"another use", r, 0.5, 0.75),
+        case(f"out = {what}(a) with a = {p}, out.grad = 1, fresh gradient", p_, 1.0, 0.0),
+        case(f"out = {what}(a) with a = {q}, out.grad = −2, fresh gradient", q_, -2.0, 0.0),
+        case(f"out = {what}(a) with a = {r}, out.grad = 0.5, a already has gradient 0.75 from "
+             f"another use", r_, 0.5, 0.75),
     ]
 
 
