@@ -100,6 +100,12 @@ CASES: list[Case] = [
          "dropout", (0.25, 0.5, 0.25, 0.0)),
     Case("11", "threshold", "nnedu.widgets.evaluation", "threshold_explorer", "threshold",
          (0.49, 0.48, 0.47, 0.46, 0.45, 0.3, 0.2, 0.1, 0.7, 0.5)),
+    Case("09a", "conv filter", "nnedu.widgets.conv_filter", "conv_filter_explorer", "position",
+         (62, 61, 60, 59, 58, 50, 40, 30, 20, 63)),
+    Case("09a", "conv filter", "nnedu.widgets.conv_filter", "conv_filter_explorer", "filter",
+         ("horizontal edge", "diagonal edge", "blur (average)", "vertical edge")),
+    Case("09a", "conv filter", "nnedu.widgets.conv_filter", "conv_filter_explorer", "digit",
+         (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)),
 ]
 
 
