@@ -106,6 +106,14 @@ CASES: list[Case] = [
          ("horizontal edge", "diagonal edge", "blur (average)", "vertical edge")),
     Case("09a", "conv filter", "nnedu.widgets.conv_filter", "conv_filter_explorer", "digit",
          (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)),
+    Case("06a", "autograd stepper", "nnedu.widgets.autograd_stepper", "autograd_stepper",
+         "step", (1, 2, 3, 2, 1, 0, 1, 2, 3, 0)),
+    Case("06a", "autograd stepper", "nnedu.widgets.autograd_stepper", "autograd_stepper", "x",
+         (2.1, 2.2, 2.3, 2.4, 2.5, 1.5, 1.0, 0.5, -0.5, 2.0)),
+    Case("06a", "autograd stepper", "nnedu.widgets.autograd_stepper", "autograd_stepper",
+         "expression", ("tanh(x*y + 1)", "(x + y) * (x - y)", "sigmoid(2*x - y)",
+                        "x*x*x + exp(y)", "log(x*x + 1) / y", "relu(x + y) * x", "x*y + x"),
+         note="06a expression: a new graph is laid out and its background drawn in full."),
 ]
 
 
