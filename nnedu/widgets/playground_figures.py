@@ -48,7 +48,7 @@ class Playground(Explorer):
     """The live trainer (see the module docstring)."""
 
     title = "lesson 10a · the training playground"
-    figsize = (10.0, 4.6)
+    figsize = (9.0, 4.3)
 
     def __init__(self, **settings) -> None:
         unknown = sorted(set(settings) - set(pgm.DEFAULTS))
@@ -92,13 +92,13 @@ class Playground(Explorer):
                                      ("batch_size", "batch size B", pgm.BATCH_SIZES)):
             self.add_control(name, widgets.SelectionSlider(
                 options=[(f"{v:g}", v) for v in options], value=s[name], description=label,
-                style=wide, continuous_update=False, layout=widgets.Layout(width="290px")))
+                style=wide, continuous_update=False, layout=widgets.Layout(width="270px")))
         self.play = widgets.Play(value=0, min=0, max=10**7, step=1, interval=INTERVAL_MS,
                                  show_repeat=False, layout=widgets.Layout(display="none"))
         self.play.observe(self._tick, names="value")
 
         # the decision picture: P(class 1) over the plane, the training points on top
-        ax = self.ax_plane = fig.add_axes((0.045, 0.12, 0.33, 0.33 * 10.0 / 4.6))
+        ax = self.ax_plane = fig.add_axes((0.08, 0.13, 0.71 * 4.3 / 9.0, 0.71))
         extent = (-pgm.PLANE, pgm.PLANE, -pgm.PLANE, pgm.PLANE)
         self.plane = self.moving(ax.imshow(np.full((GRID, GRID), 0.5), extent=extent,
                                            cmap=DIVERGING, vmin=0, vmax=1,
@@ -115,7 +115,7 @@ class Playground(Explorer):
         ax.legend(handles=self.points, loc="lower right", fontsize=10, framealpha=0.9)
 
         # the losses per epoch
-        ax = self.ax_loss = fig.add_axes((0.455, 0.16, 0.215, 0.67))
+        ax = self.ax_loss = fig.add_axes((0.52, 0.15, 0.19, 0.69))
         self.curves = {key: self.moving(ax.plot([], [], color=colour, ls=style, lw=2,
                                                 label=label)[0])
                        for key, colour, style, label in (
@@ -127,12 +127,12 @@ class Playground(Explorer):
         ax.legend(loc="upper right", fontsize=10)
 
         # the hidden units: one tile per unit, a column per layer
-        self.ax_units = fig.add_axes((0.72, 0.05, 0.27, 0.8))
+        self.ax_units = fig.add_axes((0.75, 0.03, 0.24, 0.80))
         cmap = __import__("matplotlib").colormaps[DIVERGING].with_extremes(bad="white")
         self.units = self.moving(self.ax_units.imshow(self._montage([]), cmap=cmap,
                                                       vmin=-1, vmax=1, interpolation="nearest"))
         self.ax_units.set_axis_off()
-        fig.text(0.865, 0.93, "hidden units over the plane", ha="center", fontsize=11)
+        fig.text(0.87, 0.93, "hidden units", ha="center", fontsize=11)
         self._layout_units()
 
     def children(self) -> list:
@@ -147,9 +147,9 @@ class Playground(Explorer):
         self.step_button.on_click(lambda _: self.step(1))
         self.reset_button.on_click(lambda _: self.reset())
         self.play.observe(self._playing_changed, names="playing")
-        rows = [[self.play_button, self.step_button, self.reset_button, self.play,
-                 c["data"], c["noise"], c["seed"]],
-                [c["layers"], c["units"], c["activation"]],
+        rows = [[self.play_button, self.step_button, self.reset_button, self.play, c["seed"]],
+                [c["data"], c["noise"], c["activation"]],
+                [c["layers"], c["units"]],
                 [c["lr"], c["weight_decay"], c["batch_size"]]]
         box = [widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")) for row in rows]
         return [*box, self.readout, self.image]
