@@ -179,6 +179,7 @@ class TangentExplorer(Explorer):
             raise ValueError(f"tangent_explorer: h must be between 0.01 and 1, got {h!r}.")
         self.start = (name, x0, h)
         self.name = None  # the curve drawn in the background
+        self.backgrounds: dict = {}  # curve name → its background, once drawn
         super().__init__()
 
     def build(self, fig) -> None:
@@ -219,14 +220,21 @@ class TangentExplorer(Explorer):
         self.numbers = self.moving(fig.text(0.665, 0.14, "", fontsize=10, family="monospace",
                                             va="bottom"))
 
+    def render(self) -> bytes:
+        """As the base does; the first picture of each curve keeps its background, so coming
+        back to a curve pastes it instead of drawing the axes again."""
+        picture = super().render()
+        self.backgrounds.setdefault(self.name, self._background)
+        return picture
+
     def show(self, values) -> str:
         name, x0, h = values["name"], float(values["x0"]), float(values["h"])
         curve = FUNCTIONS[name]
-        if name != self.name:  # a new curve and y-range: draw the background again
+        if name != self.name:  # a new curve and y-range: its own background
             self.name = name
             self.curve.set_data(self.x, curve.f(self.x))
             self.ax.set_ylim(*curve.ylim)
-            self.redraw_background()
+            self._background = self.backgrounds.get(name)  # None: drawn in full, then kept
         y0, y1 = float(curve.f(x0)), float(curve.f(x0 + h))
         forward, exact = secant_slope(name, x0, h), tangent_slope(name, x0)
         central = central_slope(name, x0, h)

@@ -161,3 +161,12 @@ def test_importing_the_module_does_not_import_matplotlib_or_ipywidgets():
             "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_curve_shown_again_pastes_its_kept_background_and_looks_the_same():
+    walked = tg.tangent_explorer()
+    for name in ("sin", "exp", "relu", "sin"):
+        walked.set(name=name, x0=0.4)
+    assert set(walked.backgrounds) == {"square", "sin", "exp", "relu"}
+    fresh = tg.tangent_explorer("sin", x0=0.4)
+    assert walked.picture == fresh.picture
