@@ -472,6 +472,7 @@ class AutogradStepper(Explorer):
                                           layout=widgets.Layout(width="90px"))
         self.back_button.on_click(lambda _button: self.back())
         self.next_button.on_click(lambda _button: self.next())
+        self.controls["expression"].add_class("nnedu-expression")
         self.controls["expression"].observe(self._new_expression, names="value")
         self.parts = graph_parts(fig.add_axes(GRAPH_AXES))
         for artist in self.parts["moving"]:
