@@ -106,6 +106,8 @@ CASES: list[Case] = [
          ("horizontal edge", "diagonal edge", "blur (average)", "vertical edge")),
     Case("09a", "conv filter", "nnedu.widgets.conv_filter", "conv_filter_explorer", "digit",
          (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)),
+    Case("09a", "conv filter", "nnedu.widgets.conv_filter", "conv_filter_explorer", "move",
+         (1, 2, 1, 0, -1, -2, -1, 0)),
     Case("06a", "autograd stepper", "nnedu.widgets.autograd_stepper", "autograd_stepper",
          "step", (1, 2, 3, 2, 1, 0, 1, 2, 3, 0)),
     Case("06a", "autograd stepper", "nnedu.widgets.autograd_stepper", "autograd_stepper", "x",

@@ -11,7 +11,8 @@ What is here:
     shifted_accuracy           test accuracy of a model on digits moved by some pixels
     plot_filters_and_maps      a row of digits/filters and the feature maps they give
     plot_learned               a CNN's learned filters above the maps they give on a digit
-    conv_filter_explorer       pick a test digit, a filter and a position; watch the map fill
+    conv_filter_explorer       pick a test digit, a filter and a position; watch the map fill;
+                               move the digit sideways and the map moves with it
 
 The maths (stride 1, one channel, 'same' padding so the map is 8×8 like the digit):
 
@@ -63,12 +64,17 @@ def window_at(image: Array, i: int, j: int) -> Array:
     return pad_same(image)[i:i + 3, j:j + 3]
 
 
-def explorer_readout(image: Array, label: int, name: str, position: int) -> str:
-    """What the explorer says for a digit, a filter name and a position 0..63 (row by row)."""
+def explorer_readout(image: Array, label: int, name: str, position: int, move: int = 0) -> str:
+    """What the explorer says for a digit (moved ``move`` pixels right, or left if negative), a
+    filter name and a position 0..63 (row by row), with the largest value of the whole map."""
+    image = shift_digits(np.asarray(image, dtype=float)[None], move, 0)[0]
     i, j = divmod(position, SIDE)
     z = float(np.sum(window_at(image, i, j) * FILTERS[name]))
-    return (f"test digit (a {label}), filter <b>{name}</b>, output row {i}, column {j}: "
-            f"z = Σ window ⊙ filter = {z + 0.0:.2f}")
+    largest = float(feature_map(image, FILTERS[name]).max())
+    moved = f", moved {abs(move)} px {'right' if move > 0 else 'left'}" if move else ""
+    return (f"test digit (a {label}){moved}, filter <b>{name}</b>, output row {i}, column {j}: "
+            f"z = Σ window ⊙ filter = {z + 0.0:.2f}; largest value of the map: "
+            f"{largest + 0.0:.2f}")
 
 
 # ----------------------------------------------------------------------------- the lesson's runs
@@ -178,8 +184,8 @@ def plot_learned(kernels: Array, maps: Array, image: Array):
 
 # ----------------------------------------------------------------------------- the explorer
 class ConvFilterExplorer(Explorer):
-    """Pick a test digit, a filter and an output position; the window, the filter's weights
-    and the feature map filled up to that position (row by row) are drawn."""
+    """Pick a test digit (moved sideways or not), a filter and an output position; the window,
+    the filter's weights and the feature map filled up to that position (row by row) are drawn."""
 
     title = "lesson 09a · a filter sliding over a digit"
     figsize = (9.0, 3.4)
@@ -202,6 +208,9 @@ class ConvFilterExplorer(Explorer):
         self.add_control("digit", widgets.IntSlider(
             value=0, min=0, max=len(self.images) - 1, description="test digit", style=style,
             layout=widgets.Layout(width="300px")))
+        self.add_control("move", widgets.IntSlider(
+            value=0, min=-2, max=2, description="move right", style=style,
+            layout=widgets.Layout(width="240px")))
         self.add_control("filter", widgets.Dropdown(
             options=list(FILTERS), value="vertical edge", description="filter", style=style,
             layout=widgets.Layout(width="260px")))
@@ -241,7 +250,7 @@ class ConvFilterExplorer(Explorer):
         fig.text(0.635, 0.47, "→", ha="center", va="center", fontsize=18)
 
     def show(self, values: Mapping) -> str:
-        image = self.images[values["digit"]]
+        image = shift_digits(self.images[values["digit"]][None], values["move"], 0)[0]
         kernel = FILTERS[values["filter"]]
         position = int(values["position"])
         i, j = divmod(position, SIDE)
@@ -261,8 +270,8 @@ class ConvFilterExplorer(Explorer):
         self.map_image.set_clim(-limit, limit)
         self.cell.set_xy((j - 0.5, i - 0.5))
         self.value.set_text(f"z[{i}, {j}] = {z[i, j] + 0.0:.2f}")
-        return explorer_readout(image, int(self.labels[values["digit"]]), values["filter"],
-                                position)
+        return explorer_readout(self.images[values["digit"]], int(self.labels[values["digit"]]),
+                                values["filter"], position, values["move"])
 
 
 def conv_filter_explorer(images: Array | None = None, labels: Array | None = None

@@ -1,5 +1,5 @@
-"""Lesson 09a in JupyterLab: slide the filter back by keyboard, choose another filter and
-another test digit, and check the readout and the picture after each change.
+"""Lesson 09a in JupyterLab: slide the filter back by keyboard, choose another filter, another
+test digit and move it a pixel right, and check the readout and the picture after each change.
 
 The expected readouts are computed here with ``explorer_readout`` (the HTML readout shows the
 filter's name in bold; the text on screen is the same without the tags), and the picture on
@@ -36,10 +36,10 @@ LESSON = "lessons/09a_convolutional_networks.ipynb"
 PLOT = 0  # the lesson's only explorer
 
 
-def readout_text(digit: int, name: str, position: int) -> str:
+def readout_text(digit: int, name: str, position: int, move: int = 0) -> str:
     digits = load_digits()
     html = explorer_readout(digits.X_test[digit].reshape(8, 8), int(digits.y_test[digit]), name,
-                            position)
+                            position, move)
     return re.sub(r"<[^>]+>", "", html)
 
 
@@ -73,12 +73,15 @@ def test_the_filter_slides_and_the_feature_map_fills(page):
     expect_readout(page, readout_text(0, "blur (average)", 58))
     blurred = wait_for_new_picture(page, moved, PLOT)
 
-    # Another test digit, three to the right, and the window further back.
+    # Another test digit, three to the right, moved one pixel right, the window further back.
     move_slider(page, "test digit", 3)
+    record_latency("lesson09a", "conv filter", "move right",
+                   press_and_time(page, "move right", "ArrowRight", 1))
     move_slider(page, "position", -20)
-    expect_readout(page, readout_text(3, "blur (average)", 38))
+    expect_readout(page, readout_text(3, "blur (average)", 38, move=1))
     wait_for_new_picture(page, blurred, PLOT)
     assert_explorer_shows(page, explorer, "lesson09a_digit3_blur", regions(explorer),
-                          values={"digit": 3, "filter": "blur (average)", "position": 38})
+                          values={"digit": 3, "move": 1, "filter": "blur (average)",
+                                  "position": 38})
     assert picture(page, PLOT) not in (start, moved)
     screenshot(page, "lesson09a_page")

@@ -69,6 +69,9 @@ QUOTED = [
     "(32×32 in), and the map is 28×28 like the image",
     "Flipping $[-1, 0, 1]$ gives $[1, 0, -1]$, its negative",
     "keep 97.8 % of the test digits when they move one pixel right, but only\n   58.9 % when",
+    "(all but its edge\n   columns), and its largest value stays the same",
+    "with test digit 0 and the vertical edge filter, move it two pixels\n   left",
+    "the largest value drops",
 ]
 
 
@@ -235,3 +238,14 @@ def test_the_learned_filters(cnn):
     maps = cnn.layers[1].forward(cnn.layers[0].forward(
         load_digits().X_test[:1].reshape(1, 1, 8, 8).astype(np.float32)))[0]
     assert maps[1].max() < 0.05 * maps.max()              # "its map stays empty"
+
+
+def test_the_explorer_things_to_try(digits):
+    # "its largest value stays the same" (one pixel right); "the largest value drops" (two left)
+    images = digits.X_test.reshape(-1, 8, 8)
+    for kernel in cf.FILTERS.values():
+        moved = cf.feature_map(shift_digits(images[:1], 1, 0)[0], kernel)
+        assert moved.max() == pytest.approx(cf.feature_map(images[0], kernel).max())
+    vertical = cf.FILTERS["vertical edge"]
+    left = cf.feature_map(shift_digits(images[:1], -2, 0)[0], vertical)
+    assert left.max() < cf.feature_map(images[0], vertical).max() - 0.1

@@ -71,9 +71,28 @@ def test_the_vertical_edge_filter_answers_to_the_sides_of_a_bar():
 def test_readout_names_the_digit_the_filter_and_the_value(test_images):
     images, labels = test_images
     text = cf.explorer_readout(images[0], int(labels[0]), "vertical edge", 8 * 2 + 5)
-    z = cf.feature_map(images[0], cf.FILTERS["vertical edge"])[2, 5]
+    z = cf.feature_map(images[0], cf.FILTERS["vertical edge"])
     assert text == (f"test digit (a {labels[0]}), filter <b>vertical edge</b>, output row 2, "
-                    f"column 5: z = Σ window ⊙ filter = {z:.2f}")
+                    f"column 5: z = Σ window ⊙ filter = {z[2, 5]:.2f}; largest value of the "
+                    f"map: {z.max():.2f}")
+    moved = cf.explorer_readout(images[0], int(labels[0]), "blur (average)", 9, move=-2)
+    assert moved.startswith(f"test digit (a {labels[0]}), moved 2 px left, filter <b>blur")
+    z = cf.feature_map(shift_digits(images[:1], -2, 0)[0], cf.FILTERS["blur (average)"])
+    assert moved.endswith(f"= {z[1, 1]:.2f}; largest value of the map: {z.max():.2f}")
+
+
+def test_a_map_moves_with_the_digit_and_keeps_its_largest_value(test_images):
+    # The lesson's things to try, 4: one pixel right keeps the maximum (digit 0: every filter);
+    # two pixels left push the edge of digit 0's left stroke off the vertical-edge map.
+    images, _ = test_images
+    for kernel in cf.FILTERS.values():
+        z = cf.feature_map(images[0], kernel)
+        z_right = cf.feature_map(shift_digits(images[:1], 1, 0)[0], kernel)
+        np.testing.assert_allclose(z_right[:, 1:7], z[:, :6], atol=1e-12)   # but the edges
+        assert z_right.max() == pytest.approx(z.max())
+    vertical = cf.FILTERS["vertical edge"]
+    z_left = cf.feature_map(shift_digits(images[:1], -2, 0)[0], vertical)
+    assert z_left.max() < cf.feature_map(images[0], vertical).max() - 0.1
 
 
 def test_shifted_accuracy_averages_the_four_directions():
@@ -114,7 +133,7 @@ def test_explorer_starts_with_the_whole_map(test_images):
     images, labels = test_images
     explorer = cf.conv_filter_explorer()
     values = explorer.values()
-    assert values == {"digit": 0, "filter": "vertical edge", "position": 63}
+    assert values == {"digit": 0, "move": 0, "filter": "vertical edge", "position": 63}
     assert explorer.readout.value == cf.explorer_readout(images[0], int(labels[0]),
                                                          "vertical edge", 63)
     shown = explorer.map_image.get_array()
@@ -141,13 +160,19 @@ def test_explorer_controls_change_readout_and_picture(test_images):
     explorer.controls["digit"].value = 7
     assert explorer.readout.value.startswith(f"test digit (a {labels[7]})")
     np.testing.assert_array_equal(explorer.digit_image.get_array(), np.pad(images[7], 1))
-    assert explorer.picture != after_filter
+    after_digit = explorer.picture
+    assert after_digit != after_filter
+    explorer.controls["move"].value = 1
+    assert ", moved 1 px right, " in explorer.readout.value
+    np.testing.assert_array_equal(explorer.digit_image.get_array(),
+                                  np.pad(shift_digits(images[7:8], 1, 0)[0], 1))
+    assert explorer.picture != after_digit
     assert explorer.render_ms < 1000
 
 
 def test_render_png_matches_a_set(test_images):
     explorer = cf.conv_filter_explorer()
-    values = {"digit": 4, "filter": "horizontal edge", "position": 30}
+    values = {"digit": 4, "move": -1, "filter": "horizontal edge", "position": 30}
     expected = explorer.render_png(values)
     assert explorer.values()["position"] == 63          # render_png moves no control
     explorer.set(**values)
@@ -159,7 +184,8 @@ def test_explorer_accepts_its_own_images():
     images[1, 2:6, 4] = 1.0
     explorer = cf.conv_filter_explorer(images, np.array([0, 1]))
     explorer.set(digit=1, position=8 * 3 + 3)
-    assert explorer.readout.value.endswith("z = Σ window ⊙ filter = 3.00")
+    assert explorer.readout.value.endswith("z = Σ window ⊙ filter = 3.00; largest value of "
+                                           "the map: 3.00")
     assert explorer.controls["digit"].max == 1
 
 
