@@ -14,7 +14,7 @@ classic ways to pick which settings to try:
 
 Ranges that span several powers of ten (learning rates, weight decays) are sampled
 **log-uniformly** (:class:`LogUniform`): the exponent is uniform, so 1e-4…1e-3 gets as many
-draws as 0.1…1. A fixed list of options is a tuple or list (drawn uniformly from it).
+draws as 0.1…1. A fixed set of options is a list (drawn uniformly from it).
 
 Both searches take ``score(**params) -> float`` (higher is better, e.g. a validation accuracy)
 and return a :class:`SearchResult`: every trial in the order it was run, and the best one.
@@ -111,7 +111,11 @@ def _sampler(name: str, spec: object) -> Callable[[np.random.Generator, int], Ar
     """How to draw ``size`` values of one hyperparameter from its entry in the space."""
     if isinstance(spec, (Uniform, LogUniform)):
         return spec.sample
-    if isinstance(spec, (list, tuple)):
+    if isinstance(spec, tuple):
+        raise TypeError(f"random_search: the range of {name!r} is the tuple {spec!r}: write "
+                        f"LogUniform(low, high) (or Uniform) for a range, or a list "
+                        f"{list(spec)!r} to draw one of these options.")
+    if isinstance(spec, list):
         if not spec:
             raise ValueError(f"random_search: the options for {name!r} are empty; give at "
                              f"least one value.")
