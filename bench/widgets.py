@@ -116,6 +116,12 @@ CASES: list[Case] = [
          "expression", ("tanh(x*y + 1)", "(x + y) * (x - y)", "sigmoid(2*x - y)",
                         "x*x*x + exp(y)", "log(x*x + 1) / y", "relu(x + y) * x", "x*y + x"),
          note="06a expression: a new graph is laid out and its background drawn in full."),
+    Case("08a", "deep init", "nnedu.widgets.deep_init", "deep_init_explorer", "depth",
+         (11, 12, 13, 14, 15, 20, 16, 5, 2, 10)),
+    Case("08a", "deep init", "nnedu.widgets.deep_init", "deep_init_explorer", "activation",
+         ("relu", "sigmoid", "tanh")),
+    Case("08a", "deep init", "nnedu.widgets.deep_init", "deep_init_explorer", "init",
+         ("he", "large", "small", "xavier")),
 ]
 
 
