@@ -21,7 +21,7 @@ from nnedu import worked
 from nnedu.autograd import Value, topological_order
 from nnedu.autograd_mlp import MLP, Layer, Neuron, binary_cross_entropy
 from nnedu.data import moons
-from nnedu.gradcheck import relative_error
+from nnedu.gradcheck import numerical_gradient, relative_error
 
 EPS = 1e-6
 
@@ -463,3 +463,54 @@ def test_autograd_modules_import_numpy_only():
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert "loaded: []" in result.stdout
+
+
+# ----------------------------------------------------------------------------- gradient checks
+
+@pytest.mark.parametrize("sizes, hidden, output", [([2, 3, 1], "tanh", "sigmoid"),
+                                                   ([3, 4, 2], "sigmoid", "linear"),
+                                                   ([2, 4, 4, 1], "relu", "sigmoid")])
+def test_value_mlp_passes_a_gradient_check(sizes, hidden, output):
+    """Every parameter of an MLP of Values, checked with nnedu.gradcheck like any layer."""
+    X, y = moons(n=6, noise=0.2, seed=2)
+    if sizes[0] == 3:
+        X = np.column_stack([X, X[:, 0] * X[:, 1]])
+    model = MLP(sizes, hidden=hidden, output=output, seed=1)
+
+    def loss_of(vector: np.ndarray) -> Value:
+        for p, v in zip(model.parameters(), vector):
+            p.data = float(v)
+        total = Value(0.0)
+        for row, label in zip(X, y):
+            outputs = model(list(row))
+            if output == "sigmoid":
+                total = total + binary_cross_entropy(outputs[0], float(label))
+            else:
+                total = total + sum(((o - float(label)) ** 2 for o in outputs), Value(0.0))
+        return total * (1.0 / len(y))
+
+    start = np.array([p.data for p in model.parameters()])
+    loss = loss_of(start)
+    model.zero_grad()
+    loss.backward()
+    analytic = np.array([p.grad for p in model.parameters()])
+    numeric = numerical_gradient(lambda v: loss_of(v).data, start.copy())
+    if hidden == "relu":  # these inputs keep every ReLU clear of its kink, where central
+        assert all(abs(n._prev[0].data) > 1e-4 for n in topological_order(loss)
+                   if n._op == "relu")  # differences are wrong across it
+    assert relative_error(analytic, numeric) < 1e-7
+
+
+@settings(max_examples=100, deadline=None)
+@given(tree=trees, point=inputs)
+def test_backward_steps_visit_each_operation_once_and_end_like_backward(tree, point):
+    try:
+        xs = [Value(v) for v in point]
+        out = build(tree, xs)
+        stepped = [node for node in out.backward_steps()]
+        again = [Value(v) for v in point]
+        build(tree, again).backward()
+    except (OverflowError, ValueError):
+        assume(False)
+    assert len(stepped) == len({id(n) for n in stepped}) == len(topological_order(out))
+    assert [x.grad for x in xs] == [x.grad for x in again]
