@@ -31,6 +31,8 @@ pytestmark = [
 
 #: Phrases with numbers or checkable claims in the lesson's markdown; each is backed below.
 QUOTED = [
+    "lesson 06's sixteen hand-made gradient steps, automated in about 200 lines",
+    "In lesson 06 we computed sixteen gradients by hand",
     "$1 + y$, which is $-2$ here",
     "All 22 numbers agree with lesson 06",
     "to the last digit or within\nrounding",
@@ -175,3 +177,13 @@ def test_arrays_are_hundreds_to_thousands_of_times_faster(run):
         ratios.append(t_value / t_array)
     assert ratios[0] > 50, ratios  # "a hundred or more" on a quiet machine
     assert ratios[1] > 1000, ratios
+
+
+def test_sixteen_backward_steps_and_about_200_lines():
+    from nnedu import autograd
+    from nnedu.widgets.backprop_walk import walk_steps
+
+    walk = walk_steps(EXAMPLE_BOTH_ACTIVE.run())
+    assert sum(1 for step in walk if step.stage == "backward") == 16
+    lines = Path(autograd.__file__).read_text(encoding="utf-8").splitlines()
+    assert 170 <= len(lines) <= 240
