@@ -125,6 +125,20 @@ CASES: list[Case] = [
          ("sin", "sigmoid", "exp", "relu", "square"),
          note="00a name: the first switch to each curve draws its axes in full (the CPU max); "
               "later switches paste the background kept for that curve (the median)."),
+    Case("10a", "playground", "nnedu.widgets.playground_figures", "playing_playground", "tick",
+         tuple(range(1, 11)),
+         note="10a tick: one tick of the playing Play widget = one chunk (one epoch, 20 "
+              "mini-batch steps of spirals 2×6 tanh) plus one picture."),
+    Case("10a", "playground", "nnedu.widgets.playground_figures", "playing_playground", "tick",
+         tuple(range(1, 11)), kwargs={"layers": 3, "units": 8, "batch_size": 1},
+         note="10a tick (3×8, B = 1): the largest network and the most steps per chunk (200)."),
+    Case("10a", "playground", "nnedu.widgets.playground", "playground", "lr",
+         (0.3, 1.0, 0.03, 0.1, 0.01)),
+    Case("10a", "playground", "nnedu.widgets.playground", "playground", "units",
+         (5, 4, 3, 8, 6), note="10a units: a new architecture resets the network and redraws "
+                                "the background (new layer labels)."),
+    Case("10a", "playground", "nnedu.widgets.playground", "playground", "data",
+         ("moons", "circles", "xor", "spirals")),
     Case("08a", "deep init", "nnedu.widgets.deep_init", "deep_init_explorer", "depth",
          (11, 12, 13, 14, 15, 20, 16, 5, 2, 10)),
     Case("08a", "deep init", "nnedu.widgets.deep_init", "deep_init_explorer", "activation",

@@ -5,12 +5,13 @@
 with the training points, the training and validation loss per epoch, and every hidden unit's
 output over the plane (one small picture per unit, a column per layer).
 
-How it trains without freezing the page: a hidden ``ipywidgets.Play`` ticks in the browser
-every ``INTERVAL_MS`` while playing. Each tick's observer asks for one chunk: the next render
-first trains one epoch, then moves the artists and renders once. No threads: the kernel is busy
-for one chunk plus one picture (a few tens of ms), then free for the next message. Ticks that
-arrive while it is busy are coalesced by the shared base (``Explorer._changed``): a slow
-machine trains fewer epochs per second, it never builds a backlog.
+How it trains without freezing the page: a hidden ``ipywidgets.Play`` (the control "tick")
+counts up in the browser every ``INTERVAL_MS`` while playing. Like any control change, a tick
+asks the shared base for one render (``Explorer._changed``); ``update`` then trains one chunk (one
+epoch) if the clock moved on while playing, moves the artists and renders once. No threads: the
+kernel is busy for one chunk plus one picture (a few tens of ms), then free for the next
+message. Ticks that arrive while it is busy are coalesced by the base into that one render: a
+slow machine trains fewer epochs per second, it never builds a backlog.
 
 Buttons: **▶ Play / ⏸ Pause** (start and stop the ticks), **Step** (one epoch), **Reset** (new
 weights from the seed, empty history). Changing the data, noise, layers, units, activation or
@@ -57,8 +58,9 @@ class Playground(Explorer):
                              f"{list(pgm.DEFAULTS)}.")
         self._start = dict(pgm.DEFAULTS, **settings)
         self.trainer = pgm.Trainer(**self._start)
-        self._chunk_due = False
+        self._seen_tick = 0
         self._labels: list = []
+        self._labelled = -1  # the number of layers the labels are for
         self._xmax = FIRST_XMAX
         super().__init__()
 
@@ -93,9 +95,10 @@ class Playground(Explorer):
             self.add_control(name, widgets.SelectionSlider(
                 options=[(f"{v:g}", v) for v in options], value=s[name], description=label,
                 style=wide, continuous_update=False, layout=widgets.Layout(width="270px")))
-        self.play = widgets.Play(value=0, min=0, max=10**7, step=1, interval=INTERVAL_MS,
-                                 show_repeat=False, layout=widgets.Layout(display="none"))
-        self.play.observe(self._tick, names="value")
+        # the clock: a control like the others, so its ticks are coalesced like slider moves
+        self.play = self.add_control("tick", widgets.Play(
+            value=0, min=0, max=10**7, step=1, interval=INTERVAL_MS, show_repeat=False,
+            layout=widgets.Layout(display="none")))
 
         # the decision picture: P(class 1) over the plane, the training points on top
         ax = self.ax_plane = fig.add_axes((0.08, 0.13, 0.71 * 4.3 / 9.0, 0.71))
@@ -108,7 +111,7 @@ class Playground(Explorer):
                                               label=label))
                        for colour, marker, edge, label in CLASS_STYLE]
         self.epoch_text = self.moving(ax.text(
-            0.03, 0.96, "", transform=ax.transAxes, ha="left", va="top", fontsize=11, zorder=4,
+            0.03, 0.96, "", transform=ax.transAxes, ha="left", va="top", fontsize=10, zorder=4,
             bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85, "linewidth": 0}))
         ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="x₁", ylabel="x₂",
                title="P(class 1) and the training points")
@@ -155,13 +158,6 @@ class Playground(Explorer):
         return [*box, self.readout, self.image]
 
     # ------------------------------------------------------------------ the loop
-    def _tick(self, change) -> None:
-        """The Play widget counted one more: train one chunk at the next render (coalesced)."""
-        if not self.play.playing or change["new"] <= change["old"]:
-            return  # the stop button (value back to 0), or a late tick after Pause
-        self._chunk_due = True
-        self._changed(change)
-
     def _playing_changed(self, change) -> None:
         self.play_button.description = "⏸ Pause" if change["new"] else "▶ Play"
         self.play_button.button_style = "warning" if change["new"] else "success"
@@ -171,14 +167,26 @@ class Playground(Explorer):
         self.play.playing = not self.play.playing
 
     def update(self, change=None) -> None:
-        """Train the chunk that a tick asked for (if any), then draw once."""
+        """Train one chunk if the clock ticked while playing (however many ticks arrived since
+        the last render), then draw once."""
         start = time.process_time()
-        if self._chunk_due:
-            self._chunk_due = False
-            self.trainer.train_epoch()
-            if self.trainer.diverged or self.trainer.epochs >= pgm.MAX_EPOCHS:
-                self.play.playing = False
+        tick = self.play.value
+        if self.play.playing and tick > self._seen_tick:
+            self._train_chunk()
+        self._seen_tick = tick
         super().update(change)
+        self.render_ms = 1000 * (time.process_time() - start)
+
+    def _train_chunk(self) -> None:
+        self.trainer.train_epoch()
+        if self.trainer.diverged or self.trainer.epochs >= pgm.MAX_EPOCHS:
+            self.play.playing = False
+
+    def chunk(self) -> None:
+        """What one tick does while playing: train one chunk, then draw once."""
+        start = time.process_time()
+        self._train_chunk()
+        super().update()
         self.render_ms = 1000 * (time.process_time() - start)
 
     def step(self, n: int = 1) -> Playground:
@@ -206,7 +214,11 @@ class Playground(Explorer):
         return {k: values[k] for k in pgm.DEFAULTS}
 
     def _layout_units(self) -> None:
-        """Place the unit tiles and the layer labels for the trainer's architecture."""
+        """Label the layers' columns of unit pictures (a new background only when the number
+        of layers changed)."""
+        if self._labels and self._labelled == self.trainer.settings["layers"]:
+            return
+        self._labelled = self.trainer.settings["layers"]
         for text in self._labels:
             text.remove()
         self._labels = []
@@ -264,7 +276,8 @@ class Playground(Explorer):
             self._xmax = xmax
             self.ax_loss.set_xlim(0, xmax)
             self.redraw_background()
-        self.epoch_text.set_text(f"epoch {t.epochs}")
+        self.epoch_text.set_text(f"epoch {t.epochs} · η {settings['lr']:g} · "
+                                 f"λ {settings['weight_decay']:g} · B {settings['batch_size']}")
         return t.summary()
 
     def render_png(self, values: Mapping) -> bytes:
@@ -291,3 +304,11 @@ def plot_decision(network, X: Array, y: Array, ax, title: str = "") -> None:
         ax.scatter(*X[y == k].T, s=18, c=colour, marker=marker, edgecolors=edge,
                    linewidths=0.5, label=label)
     ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="x₁", ylabel="x₂", title=title)
+
+
+def playing_playground(**settings) -> Playground:
+    """A playground that is already playing, for measuring ticks sent from code (the widget
+    benchmark sends "tick" values as the browser's Play widget does)."""
+    pg = Playground(**settings)
+    pg.play.playing = True
+    return pg

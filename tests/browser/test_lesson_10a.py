@@ -12,6 +12,7 @@ time from the Play click to the first new picture is recorded.
 """
 
 import re
+import time
 
 import pytest
 from harness import (
@@ -65,6 +66,7 @@ def test_play_trains_live_pause_stops_step_adds_one(page):
 
     # Play: the epochs count up while the page stays live
     arm_latency(page)
+    started = time.monotonic()
     click_button(page, "▶ Play")
     expect(page.locator(f"{NOTEBOOK} button.widget-button", has_text="⏸ Pause")).to_be_visible()
     first_picture_ms = latency_ms(page)
@@ -75,6 +77,7 @@ def test_play_trains_live_pause_stops_step_adds_one(page):
             const m = r && r.textContent.match(/^epoch (\\d+)/);
             return !!m && Number(m[1]) >= 15;
         }""", timeout=60_000)
+    ms_per_epoch = 1000 * (time.monotonic() - started) / max(epoch_on_page(page), 1)
     assert picture(page) != before, "the picture changes while it plays"
 
     # Pause: it stops where it is
@@ -101,3 +104,5 @@ def test_play_trains_live_pause_stops_step_adds_one(page):
     assert_explorer_shows(page, trained, "lesson10a_after_step", regions)
     record_latency("lesson10a", "playground", "Play (click to first new picture)",
                    [first_picture_ms])
+    record_latency("lesson10a", "playground", "playing (ms per epoch, ticks every 200 ms)",
+                   [ms_per_epoch])

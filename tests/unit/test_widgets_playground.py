@@ -188,6 +188,10 @@ def test_no_hidden_layer_and_deep_networks_draw(pg):
     pg.set(layers=0)
     pg.step(1)
     empty = pg.picture
+    assert [t.get_text() for t in pg._labels] == ["no hidden layer:\na single neuron"]
+    pg.set(layers=2)
+    assert [t.get_text() for t in pg._labels] == ["layer 1", "layer 2"]
+    assert pg.render_png(pg.values()) == pg.picture
     pg.set(layers=3, units=8, activation="relu")
     pg.step(1)
     assert pg.picture != empty
