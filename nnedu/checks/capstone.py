@@ -202,13 +202,27 @@ def _train_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return X, y, rng.normal(size=(12, 4))
 
 
-def _probabilities(train: Callable, lr: float, weight_decay: float, X: np.ndarray,
-                   y: np.ndarray, probe: np.ndarray, **kwargs: Any) -> np.ndarray:
+def _trained(train: Callable, lr: float, weight_decay: float, X: np.ndarray, y: np.ndarray,
+             **kwargs: Any):
     model = train(lr, weight_decay, X, y, **kwargs)
     if not hasattr(model, "forward"):
         raise ProjectMistake(f"train_network returned {type(model).__name__}, not the trained "
                              f"network — return the model (fit returns only its History)")
+    return model
+
+
+def _answer(train: Callable, what: str, lr: float, weight_decay: float, X: np.ndarray,
+            y: np.ndarray, probe: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """What a case compares: the weight matrices' shapes, or the output on ``probe``."""
+    model = _trained(train, lr, weight_decay, X, y, **kwargs)
+    if what == "shapes":
+        return np.array([p.shape for name, p in model.named_parameters()
+                         if name.endswith(".W")], dtype=float)
     return np.asarray(model.forward(probe))
+
+
+_RECIPE = ("mlp((n_features, 8, n_classes), seed=0), SGD(lr=lr, weight_decay=weight_decay), "
+           "fit(..., epochs=10, batch_size=32, seed=0, progress=False)")
 
 
 def check_train_network(fn: Callable, *, verbose: bool = False,
@@ -217,29 +231,31 @@ def check_train_network(fn: Callable, *, verbose: bool = False,
     __tracebackhide__ = True
     X, y, probe = _train_data()
 
-    def student(lr, weight_decay, X, y, probe):
-        return _probabilities(fn, lr, weight_decay, X, y, probe)
+    def student(what, lr, weight_decay, X, y, probe):
+        return _answer(fn, what, lr, weight_decay, X, y, probe)
 
-    def right(lr, weight_decay, X, y, probe):
-        return _probabilities(reference_train_network, lr, weight_decay, X, y, probe)
+    def right(what, lr, weight_decay, X, y, probe):
+        return _answer(reference_train_network, what, lr, weight_decay, X, y, probe)
 
     mistakes = [
-        Mistake(lambda lr, wd, X, y, p: right(lr, 0.0, X, y, p),
+        Mistake(lambda what, lr, wd, X, y, p: right(what, lr, 0.0, X, y, p),
                 "weight_decay is not used: SGD(lr=lr, weight_decay=weight_decay)"),
-        Mistake(lambda lr, wd, X, y, p: _probabilities(reference_train_network, lr, wd, X, y,
-                                                       p, epochs=100),
+        Mistake(lambda what, lr, wd, X, y, p: _answer(reference_train_network, what, lr, wd,
+                                                      X, y, p, epochs=100),
                 "that is 100 epochs (fit's default): train for epochs=10"),
-        Mistake(lambda lr, wd, X, y, p: _probabilities(
-            lambda *a: reference_train_network(0.01, *a[1:]), lr, wd, X, y, p),
+        Mistake(lambda what, lr, wd, X, y, p: right(what, 0.01, wd, X, y, p),
                 "the learning rate is not used: SGD(lr=lr, ...), not SGD's default 0.01"),
     ]
     cases = [
-        Case("η = 0.1, λ = 1e-3 on 90 samples of 3 classes", args=(0.1, 1e-3, X, y, probe),
-             reference=right, mistakes=mistakes, atol=1e-10,
-             hint="mlp((n_features, 8, n_classes), seed=0), SGD(lr=lr, weight_decay="
-                  "weight_decay), fit(..., epochs=10, batch_size=32, seed=0, progress=False)"),
-        Case("η = 0.5, λ = 0.1", args=(0.5, 0.1, X, y, probe), reference=right,
-             mistakes=mistakes, atol=1e-10),
+        Case("4 inputs, 3 classes: weight matrices of shapes (4, 8) and (8, 3)",
+             args=("shapes", 0.1, 1e-3, X, y, probe), reference=right, atol=0,
+             hint="one hidden layer of 8 units and one output per class: "
+                  "mlp((X_train.shape[1], 8, n_classes))"),
+        Case("η = 0.1, λ = 1e-3 on 90 samples of 3 classes: the same outputs",
+             args=("outputs", 0.1, 1e-3, X, y, probe), reference=right, mistakes=mistakes,
+             atol=1e-10, hint=_RECIPE),
+        Case("η = 0.5, λ = 0.1: the same outputs", args=("outputs", 0.5, 0.1, X, y, probe),
+             reference=right, mistakes=mistakes, atol=1e-10, hint=_RECIPE),
     ]
     run_checks("train_network", student, cases, verbose=verbose, timeout=timeout)
 
@@ -253,12 +269,22 @@ def _peak_score(lr: float, weight_decay: float) -> float:
     return -((math.log10(lr) + 2) ** 2) - 0.1 * (math.log10(weight_decay) + 4) ** 2
 
 
-def _search(fn: Callable, n_trials: int, seed: int, score: Callable = _peak_score,
+def _inside(params: dict) -> bool:
+    return all(isinstance(params.get(name), (float, int, np.floating)) and low <= params[name]
+               <= high for name, (low, high) in _SPACE.items())
+
+
+def _safe_score(**params) -> float:
+    """The pretend score, and -inf for a setting outside the space (reported elsewhere)."""
+    return _peak_score(**params) if _inside(params) else -math.inf
+
+
+def _search(fn: Callable, n_trials: int, seed: int,
             calls: list | None = None) -> tuple[dict, float, list]:
     def recorded(**params):
         if calls is not None:
             calls.append(params)
-        return score(**params)
+        return _safe_score(**params)
 
     try:
         answer = fn(recorded, dict(_SPACE), n_trials, seed)
@@ -304,7 +330,9 @@ def _ranges_ok(fn: Callable) -> float:
 def _log_uniform_ok(fn: Callable) -> float:
     calls: list = []
     _search(fn, 2000, 0, calls=calls)
-    lrs = np.array([params["lr"] for params in calls])
+    if not all(_inside(params) for params in calls):
+        raise ProjectMistake("some settings are outside their ranges (see the first line)")
+    lrs = np.array([params["lr"] for params in calls], dtype=float)
     shares = np.histogram(np.log10(lrs), bins=4, range=(-4, 0))[0] / len(lrs)
     if np.all(np.abs(shares - 0.25) < 0.05):
         return 1.0
@@ -322,7 +350,7 @@ def _best_ok(fn: Callable) -> float:
                                                                          min(scores)) else ""
         raise ProjectMistake(f"best_score is {best_score:.4g}, but the highest score of the "
                              f"trials is {max(scores):.4g}{low}")
-    if not math.isclose(_peak_score(**best_params), best_score):
+    if not math.isclose(_safe_score(**best_params), best_score):
         raise ProjectMistake("best_params do not give best_score: return the settings of the "
                              "trial that had the best score")
     return 1.0
