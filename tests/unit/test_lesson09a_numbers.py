@@ -58,6 +58,7 @@ QUOTED = [
     "to 11.7 %, about what guessing gives, and the CNN has 55.4 %",
     "the CNN hardly notices (97.8 % right, 97.2 % left)",
     "58.9 % and 66.9 %: every test digit has ink in its top row and in its bottom row",
+    "The MLP loses about half of its accuracy in\nevery direction",
     "a digit's pixels change by 82 %, its pooled features by only 7.9 %",
     "filter 11 is negative in its left\ncolumn and positive in its right one",
     "filter 0 has large positive weights only\nin its bottom row, small ones above",
@@ -203,8 +204,8 @@ def test_directions_and_the_ink_on_the_border(cnn, mlp_model, digits, images_tes
                for dx, dy in cf.DIRECTIONS}
     assert [pct(cnn_acc[d]) for d in [(1, 0), (-1, 0), (0, 1), (0, -1)]] == \
         ["97.8%", "97.2%", "58.9%", "66.9%"]
-    for dx, dy in cf.DIRECTIONS:   # "The MLP fails in every direction"
-        assert cf.accuracy_of(mlp_model, shift_digits(digits.X_test, dx, dy), y) < 0.6
+    for dx, dy in cf.DIRECTIONS:   # "The MLP loses about half of its accuracy in every direction"
+        assert 0.4 < cf.accuracy_of(mlp_model, shift_digits(digits.X_test, dx, dy), y) < 0.6
     rows = digits.X_test.reshape(-1, 8, 8)
     assert np.all(rows[:, 0].max(axis=1) > 0) and np.all(rows[:, 7].max(axis=1) > 0)
     assert np.mean(rows[:, :, 0].max(axis=1) > 0) < 0.02     # few digits touch the sides
