@@ -81,7 +81,8 @@ def deep_mlp(hidden: int = 10, init: str | float = "he", activation: str = "relu
 # ----------------------------------------------------------------------------- one pass
 class LayerStats(NamedTuple):
     """Per hidden layer l = 1 … depth: ``std`` of its activations a, ``grad_norm`` ‖dW‖ of its
-    weights, ``hist`` the share of a's values in each of ``BINS`` bins (rows sum to 1)."""
+    weights, ``hist`` the share of a's values in each of ``BINS`` bins (rows sum to 1; for
+    ReLU only the values a > 0 are counted, as the other half are exactly 0)."""
     std: Array
     grad_norm: Array
     hist: Array
@@ -103,8 +104,9 @@ def layer_statistics(depth: int, activation: str, init: str, m: int = 256,
     for dense, act in zip(hidden[::2], hidden[1::2]):
         a = act.forward(dense.forward(a, training=True), training=True)
         std.append(float(a.std()))
-        counts, _ = np.histogram(np.clip(a, low, high), BINS, (low, high))
-        hist.append(counts / a.size)
+        shown = a[a > 0] if activation == "relu" else a   # ReLU: half the values are 0
+        counts, _ = np.histogram(np.clip(shown, low, high), BINS, (low, high))
+        hist.append(counts / max(counts.sum(), 1))
     grad = rng.standard_normal(a.shape) / m
     for layer in reversed(hidden):
         grad = layer.backward(grad)
@@ -242,7 +244,7 @@ class DeepInitExplorer(Explorer):
         ax_grad = fig.add_axes((0.74, 0.14, 0.25, 0.72))
         ax_hist.set_title("histogram of each layer's a", fontsize=11)
         ax_hist.set_ylabel("layer l", fontsize=10)
-        ax_hist.set_xlabel("value of a", fontsize=10, labelpad=14)
+        ax_hist.set_xlabel("value of a (ReLU: a > 0 only)", fontsize=10, labelpad=16)
         ax_hist.set_xlim(-0.02, 1.02)                   # the activation's range, stretched
         ax_hist.set_ylim(0.5, MAX_DEPTH + 1.5)
         ax_hist.set_xticks([])
@@ -272,7 +274,7 @@ class DeepInitExplorer(Explorer):
             ridge.set_visible(layer <= depth)
             if layer <= depth:
                 share = stats.hist[layer - 1]
-                ridge.set_data(x, layer + 0.9 * share / share.max())
+                ridge.set_data(x, layer + 0.9 * share / max(share.max(), 1e-300))
         right = "≥ 4" if activation == "relu" else f"{high:g}"
         for text, label in zip(self.ends, (f"{low:g}", f"{(low + high) / 2:g}", right),
                                strict=True):

@@ -66,6 +66,13 @@ def test_layer_statistics_shapes_and_histograms():
     np.testing.assert_allclose(stats.hist.sum(axis=1), 1.0)
 
 
+def test_relu_histograms_count_the_positive_values_only():
+    stats = di.layer_statistics(3, "relu", "he")
+    assert stats.hist[:, 0].max() < 0.2          # the zeros would be half of every row
+    empty = di.layer_statistics(20, "relu", "small").hist  # underflow to 0 deep down
+    assert np.all((np.abs(empty.sum(axis=1) - 1) < 1e-12) | (empty.sum(axis=1) == 0))
+
+
 def test_layer_statistics_is_the_forward_pass_of_the_network():
     stats = di.layer_statistics(3, "tanh", "xavier")
     model = di.deep_mlp(3, "xavier", "tanh", width=di.WIDTH, n_in=di.WIDTH, dtype=np.float64)
