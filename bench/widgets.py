@@ -145,6 +145,12 @@ CASES: list[Case] = [
          ("relu", "sigmoid", "tanh")),
     Case("08a", "deep init", "nnedu.widgets.deep_init", "deep_init_explorer", "init",
          ("he", "large", "small", "xavier")),
+    Case("13", "search", "nnedu.widgets.search", "search_explorer", "kind",
+         ("grid", "random", "grid", "random", "grid", "random", "grid", "random")),
+    Case("13", "search", "nnedu.widgets.search", "search_explorer", "budget",
+         (16, 25, 4, 9, 16, 25, 4, 9)),
+    Case("13", "search", "nnedu.widgets.search", "search_explorer", "seed",
+         (1, 2, 0, 1, 2, 0, 1, 2, 0)),
 ]
 
 
