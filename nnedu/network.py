@@ -79,9 +79,17 @@ class Sequential:
             layer.name = f"{layer.name}_{seen[layer.name]}"
 
     def _check_sizes(self) -> None:
-        """Each Dense must accept what the Dense before it produces."""
+        """Each Dense (and each BatchNorm or PReLU) must accept what the Dense before it
+        produces."""
         previous: Dense | None = None
         for layer in self.layers:
+            wanted = getattr(layer, "num_features", None)  # BatchNorm, PReLU
+            if previous is not None and wanted is not None and wanted != previous.out_features:
+                raise ValueError(
+                    f"Sequential: layer '{previous.name}' outputs {previous.out_features} "
+                    f"features but the next {type(layer).__name__} layer '{layer.name}' expects "
+                    f"{wanted}. Make them equal, e.g. {type(layer).__name__}"
+                    f"({previous.out_features}).")
             if isinstance(layer, Dense):
                 if previous is not None and previous.out_features != layer.in_features:
                     raise ValueError(

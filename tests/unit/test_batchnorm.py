@@ -261,6 +261,12 @@ def test_bad_input_is_explained(call, fragments):
     assert all(f in message for f in fragments), message
 
 
+def test_a_batchnorm_of_the_wrong_size_is_refused_when_the_network_is_built():
+    with pytest.raises(ValueError, match=r"'dense_1' outputs 4 features but the next BatchNorm "
+                                         r"layer 'batchnorm_1' expects 5.*BatchNorm\(4\)"):
+        Sequential([Dense(3, 4), BatchNorm(5), Activation("relu")])
+
+
 def test_backward_of_the_wrong_shape_is_explained():
     bn = BatchNorm(3)
     bn.forward(np.ones((4, 3)) * np.arange(4)[:, None], training=True)
