@@ -218,7 +218,7 @@ class SearchExplorer(Explorer):
         kind, budget, seed = self.start
         self.add_control("kind", widgets.ToggleButtons(
             options=[("grid search", "grid"), ("random search", "random")], value=kind,
-            description="search", style={"button_width": "110px"}))
+            description="search", style={"button_width": "130px", "description_width": "60px"}))
         self.add_control("budget", widgets.SelectionSlider(
             options=list(BUDGETS), value=budget, description="trials",
             layout={"width": "260px"}))
