@@ -14,6 +14,10 @@ explorer's new picture to arrive. Per change:
 - CPU: the kernel process's CPU time over the same span, all its threads
   (``/proc/<pid>/task/*/schedstat``, nanoseconds).
 
+Lesson 09's two widgets have no controls of that kind: the drawing pad is measured per click on
+a cell button (the ``custom`` click message JupyterLab sends) until its readout arrives, the
+live training plot per redraw inside a 40-epoch ``fit`` (CPU only: it answers no message).
+
 A burst test sends ``--burst`` changes at once (a fast drag) and counts the renders the kernel
 made: coalescing means fewer renders than changes, and no backlog.
 
@@ -333,6 +337,72 @@ import json; print(json.dumps({k: v and sorted(v)[len(v) // 2] * 1000 for k, v i
 """
 
 
+# Lesson 09's two widgets are not control-driven explorers: the drawing pad answers a click on
+# one of its 64 cell buttons, the live plot redraws from fit's callback every few epochs.
+PAD_SETUP = """
+import json
+from nnedu.data import load_digits
+from nnedu.network import mlp
+from nnedu.train import fit
+from nnedu.widgets.digit_pad import DigitPad
+digits = load_digits()
+model = mlp((64, 64, 10), seed=0)
+fit(model, digits.X_train, digits.Y_train, epochs=3, progress=False, seed=0)
+pad = DigitPad(model, digits, start=None)
+print(json.dumps([[b.model_id for b in row] for row in pad.cells] + [pad.readout.model_id]))
+"""
+
+LIVE_PLOT = """
+import json, time
+from nnedu.data import load_digits
+from nnedu.network import mlp
+from nnedu.train import fit
+from nnedu.widgets.digits import LiveTrainingPlot
+digits = load_digits()
+live = LiveTrainingPlot(epochs=40, every=4)
+cpu = []
+def callback(epoch, logs):
+    start = time.process_time()
+    live.callback(epoch, logs)
+    if (epoch + 1) % live.every == 0:
+        cpu.append(1000 * (time.process_time() - start))
+fit(mlp((64, 64, 10), seed=0), digits.X_train, digits.Y_train, epochs=40, progress=False,
+    seed=0, validation_data=(digits.X_val, digits.Y_val), callback=callback)
+print(json.dumps(cpu))
+"""
+
+
+def measure_pad(kernel: Kernel, changes: int) -> dict[str, Any]:
+    """A click on a pad cell, sent as JupyterLab sends it, until the new readout arrives."""
+    found = json.loads(kernel.run(PAD_SETUP))
+    cells, readout = found[:-1], found[-1]
+    kernel.drain()
+    cpu, wall = [], []
+    for k in range(changes):
+        cell = cells[k % 8][(3 * k) % 8]
+        content = {"comm_id": cell, "data": {"method": "custom",
+                                              "content": {"event": "click"}}}
+        cpu0, t0 = kernel.cpu_ns(), time.perf_counter()
+        kernel.client.shell_channel.send(kernel.client.session.msg("comm_msg", content))
+        kernel.wait_for_update(readout)
+        wall.append(1000 * (time.perf_counter() - t0))
+        cpu.append((kernel.cpu_ns() - cpu0) / 1e6)
+        kernel.drain(0.05)
+    return {"lesson": "09", "explorer": "drawing pad", "control": "cell click",
+            "cpu_median": statistics.median(cpu), "cpu_max": max(cpu),
+            "wall_median": statistics.median(wall), "wall_max": max(wall),
+            "update_cpu_median": float("nan")}
+
+
+def measure_live_plot(kernel: Kernel) -> dict[str, Any]:
+    """CPU of each redraw of the live training curves (10 redraws in a 40-epoch fit)."""
+    cpu = json.loads(kernel.run(LIVE_PLOT))
+    return {"lesson": "09", "explorer": "live training plot", "control": "redraw (fit)",
+            "cpu_median": statistics.median(cpu), "cpu_max": max(cpu),
+            "wall_median": float("nan"), "wall_max": float("nan"),
+            "update_cpu_median": statistics.median(cpu)}
+
+
 def table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> str:
     head = "| " + " | ".join(title for title, _, _ in columns) + " |"
     line = "|" + "|".join("---" for _ in columns) + "|"
@@ -359,6 +429,9 @@ def main() -> None:
         for case in cases:
             print(f"measuring {case.lesson} {case.label} / {case.control}", flush=True)
             rows.append(measure(kernel, case, args.changes))
+        if not args.only or "09" in args.only:
+            print("measuring 09 drawing pad and live training plot", flush=True)
+            rows += [measure_pad(kernel, args.changes), measure_live_plot(kernel)]
         print(f"ms per change, {args.changes} changes sent through the comm "
               "(kernel CPU all threads; wall until the new picture arrives)\n")
         print(table(rows, [("lesson", "lesson", "s"), ("explorer", "explorer", "s"),
@@ -368,7 +441,7 @@ def main() -> None:
                            ("update() CPU", "update_cpu_median", ".1f")]))
         for note in dict.fromkeys(case.note for case in cases if case.note):
             print(f"\n{note}")
-        if args.burst:
+        if args.burst and cases:
             seen, bursts = set(), []
             for case in cases:
                 if case.factory not in seen:
