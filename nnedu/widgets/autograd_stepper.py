@@ -37,7 +37,7 @@ from nnedu.widgets.autograd_walk import (
     value_walk,
 )
 from nnedu.widgets.backprop_walk import FILL, GRADIENT_COLOR, HIGHLIGHT, fmt
-from nnedu.widgets.explorer import Explorer, slider
+from nnedu.widgets.explorer import Explorer, back_next_buttons, slider
 
 PARTIAL_COLOR = "#A65400"  # dark orange: a gradient that still waits for a share
 WAITING_COLOR = "0.55"
@@ -210,13 +210,7 @@ class AutogradStepper(Explorer):
         self.add_control("step", widgets.IntSlider(
             value=step, min=0, max=max(step, self.walk.n_steps), description="step",
             continuous_update=True, layout=widgets.Layout(width="300px")))
-        self.back_button = widgets.Button(description="Back", icon="arrow-left",
-                                          layout=widgets.Layout(width="90px"))
-        self.next_button = widgets.Button(description="Next", icon="arrow-right",
-                                          button_style="primary",
-                                          layout=widgets.Layout(width="90px"))
-        self.back_button.on_click(lambda _button: self.back())
-        self.next_button.on_click(lambda _button: self.next())
+        self.back_button, self.next_button = back_next_buttons(self.back, self.next)
         self.controls["expression"].add_class("nnedu-expression")
         self.controls["expression"].observe(self._new_expression, names="value")
         self.parts = graph_parts(fig.add_axes(GRAPH_AXES))

@@ -45,7 +45,7 @@ from nnedu.widgets.backprop_walk import (
     step_text,
     walk_steps,
 )
-from nnedu.widgets.explorer import Explorer, slider
+from nnedu.widgets.explorer import Explorer, back_next_buttons, slider
 from nnedu.worked import WorkedStep, worked_step
 
 
@@ -109,13 +109,7 @@ class BackpropStepper(Explorer):
         self.add_control("step", widgets.IntSlider(
             value=self.position, min=1, max=N_STEPS, description="step",
             continuous_update=False, layout=widgets.Layout(width="330px")))
-        self.back_button = widgets.Button(description="Back", icon="arrow-left",
-                                          layout=widgets.Layout(width="90px"))
-        self.next_button = widgets.Button(description="Next", icon="arrow-right",
-                                          button_style="primary",
-                                          layout=widgets.Layout(width="90px"))
-        self.back_button.on_click(lambda _button: self.back())
-        self.next_button.on_click(lambda _button: self.next())
+        self.back_button, self.next_button = back_next_buttons(self.back, self.next)
         # Runs before the base's observer: a new example brings its own inputs.
         self.controls["variant"].observe(self._reset_inputs, names="value")
         self.parts = graph_parts(fig.add_axes(GRAPH_AXES))

@@ -69,7 +69,7 @@ import asyncio
 import struct
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -257,3 +257,17 @@ def slider(description: str, value: float, lo: float, hi: float, step: float,
                                readout_format=fmt, continuous_update=continuous,
                                style={"description_width": "initial"},
                                layout=widgets.Layout(width=width))
+
+
+def back_next_buttons(back: Callable[[], None], forward: Callable[[], None]):
+    """A stepper's Back and Next buttons (90 px each, Next highlighted), wired to ``back()`` and
+    ``forward()``; returns (back_button, next_button)."""
+    import ipywidgets as widgets
+
+    back_button = widgets.Button(description="Back", icon="arrow-left",
+                                 layout=widgets.Layout(width="90px"))
+    next_button = widgets.Button(description="Next", icon="arrow-right", button_style="primary",
+                                 layout=widgets.Layout(width="90px"))
+    back_button.on_click(lambda _button: back())
+    next_button.on_click(lambda _button: forward())
+    return back_button, next_button

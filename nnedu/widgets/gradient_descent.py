@@ -184,12 +184,12 @@ def run_status(lr: float, curvatures: float | Sequence[float] = BOWL_CURVATURES)
     return "converging"
 
 
-def format_loss(value: float) -> str:
+def format_loss(value: float, overflow: str = "inf") -> str:
     """A loss for the readout: 4 decimals between 0.001 and 10 000 ("0.0123"), otherwise
-    powers of ten ("3.42e+05", "1.20e-07"); "inf" when it overflowed."""
+    powers of ten ("3.42e+05", "1.20e-07"); ``overflow`` ("inf") when it overflowed."""
     value = float(value)
     if not np.isfinite(value):
-        return "inf"
+        return overflow
     if value == 0.0 or 1e-3 <= abs(value) < 1e4:
         return f"{value:.4f}"
     return f"{value:.2e}"

@@ -48,6 +48,7 @@ import numpy as np
 from nnedu._validate import unknown_name
 from nnedu.optim import Optimizer, get_optimizer
 from nnedu.plots import COLORS
+from nnedu.widgets import gradient_descent
 
 Array = np.ndarray
 
@@ -284,14 +285,9 @@ def lr_sweep(surface: str | Surface, optimizers: Sequence[str], lrs: Sequence[fl
 
 # ----------------------------------------------------------------------------- readout
 def format_loss(value: float) -> str:
-    """A loss for the readout: 4 decimals from 0.001 to 10 000 ("0.0123"), otherwise powers
-    of ten ("3.42e+05", "1.20e-07"); "blew up" for a run that blew up (inf or nan)."""
-    value = float(value)
-    if not np.isfinite(value):
-        return "blew up"
-    if value == 0.0 or 1e-3 <= abs(value) < 1e4:
-        return f"{value:.4f}"
-    return f"{value:.2e}"
+    """A loss for the readout as lesson 05's explorer writes it, but "blew up" for a run that
+    blew up (inf or nan)."""
+    return gradient_descent.format_loss(value, overflow="blew up")
 
 
 _CELL = "padding:2px 10px;border-bottom:1px solid #ddd"
