@@ -11,8 +11,9 @@ What counts as a written sum (the rules, kept small on purpose):
   stretch just before it made of numbers, + − · × / ^, brackets and the functions exp, ln,
   σ, √, max, min; the right side is the number just after it.
 - The left side must contain an operator or a function (a bare "x = 0.5" is a definition, not
-  arithmetic) and must not be glued to a letter, subscript or digit before it ("w_1 + 2 = …"
-  or "10^{-7}" are not sums of the written numbers).
+  arithmetic), must not start with an operator that needs a left operand ("b + 1 = …": the
+  operand is a symbol), and must not be glued to a letter, subscript or digit before it
+  ("w_1 + 2 = …" or "10^{-7}" are not sums of the written numbers).
 - Skipped: "≈" (approximate on purpose), sides that touch "%" (percentages of counts), a right
   side that goes on with an operator ("= 60 / 67": that is checked by its own "=" if any), and
   anything that does not evaluate to one real number (e.g. implicit products like "2(x)").
@@ -88,7 +89,10 @@ def _left_operand(before: str) -> str | None:
         start += 1
     expression = before[start:].strip()
     glued = start > 0 and (before[start - 1].isalnum() or before[start - 1] in "_^\\'")
-    if glued or not re.search(_NUMBER, expression):
+    # "b + 1 = −2": the stretch starts with an operator that needs a left operand, and that
+    # operand is the symbol before it: not a sum of written numbers.
+    tail_of_symbolic = expression[:1] in tuple("+*/^·×÷")
+    if glued or tail_of_symbolic or not re.search(_NUMBER, expression):
         return None
     if not re.search(r"[+\-*/^·×÷√σ]|exp|ln|max|min", expression.lstrip("-")):
         return None
@@ -191,7 +195,7 @@ def test_the_parser_reads_latex_and_plain_text():
 def test_the_parser_skips_what_is_not_a_written_sum():
     text = r"""$x = 0.5$ (a definition), $w_1 + 2 = 3$ (glued to a symbol), accuracy 97 % = 350,
     $0.1 + 0.2 \approx 0.3$, $10^{-7} = 0.0000001$ seen as a power, $f(x) = 2$, 2(3) = 6,
-    $z = w x + b = 1$, a threshold $< 0.5 = $"""
+    $z = w x + b = 1$, a threshold $< 0.5 = $, $b + 1 = -2$ (a symbol, a space, an operator)"""
     assert written_sums(text) == [("10^(-7)", "0.0000001", pytest.approx(1e-7))]
 
 
