@@ -61,12 +61,18 @@ A change that arrives while the kernel is busy is *coalesced*: the control's obs
 marks the explorer as needing a render and schedules one on the kernel's event loop; more
 changes before that render runs add nothing, and the render reads the controls' latest values.
 Outside a kernel (a plain Python script, the tests) the render happens at once.
+
+One render at a time: JupyterLab may send a slider's change through a kernel *subshell*, which
+ipykernel runs in a thread of its own, while a button click is handled in the main thread. Two
+renders at once on one figure would paste a background over half-drawn numbers, so ``update``,
+``set`` and ``render_png`` hold the explorer's lock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import struct
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -99,6 +105,7 @@ class Explorer:
         self._moving: list[Any] = []
         self._background = None
         self._pending = False
+        self._lock = threading.RLock()  # one render at a time (see the module docstring)
         self.render_ms = 0.0
         self.figure = Figure(figsize=self.figsize, dpi=DPI)
         FigureCanvasAgg(self.figure)
@@ -157,12 +164,13 @@ class Explorer:
 
     def update(self, change=None) -> None:
         """Recompute, move the artists, render once; then the readout. Runs at once."""
-        start = time.process_time()
-        self._pending = False
-        text = self.show(self.values())
-        self.image.value = self.render()
-        self.readout.value = text
-        self.render_ms = 1000 * (time.process_time() - start)
+        with self._lock:
+            start = time.process_time()
+            self._pending = False
+            text = self.show(self.values())
+            self.image.value = self.render()
+            self.readout.value = text
+            self.render_ms = 1000 * (time.process_time() - start)
 
     def set(self, **values: Any) -> None:
         """Move several controls from code (``set(w1=2.0, b=-1.0)``) and render once."""
@@ -170,10 +178,11 @@ class Explorer:
         if unknown:
             raise ValueError(f"{type(self).__name__}.set: unknown control(s) {unknown}; "
                              f"this explorer has {list(self.controls)}.")
-        self._pending = True  # the observers see a render on its way and do nothing
-        for name, value in values.items():
-            self.controls[name].value = value
-        self.update()
+        with self._lock:
+            self._pending = True  # the observers see a render on its way and do nothing
+            for name, value in values.items():
+                self.controls[name].value = value
+            self.update()
 
     def _changed(self, change) -> None:
         """A control moved: schedule one render, unless one is already on its way."""
@@ -212,9 +221,10 @@ class Explorer:
 
     def render_png(self, values: Mapping[str, Any]) -> bytes:
         """The picture these control values give (the controls themselves do not move)."""
-        self.show(dict(self.values(), **values))
-        picture = self.render()
-        self.show(self.values())
+        with self._lock:
+            self.show(dict(self.values(), **values))
+            picture = self.render()
+            self.show(self.values())
         return picture
 
     # ------------------------------------------------------------------ in a notebook

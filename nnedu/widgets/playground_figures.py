@@ -168,14 +168,16 @@ class Playground(Explorer):
 
     def update(self, change=None) -> None:
         """Train one chunk if the clock ticked while playing (however many ticks arrived since
-        the last render), then draw once."""
-        start = time.process_time()
-        tick = self.play.value
-        if self.play.playing and tick > self._seen_tick:
-            self._train_chunk()
-        self._seen_tick = tick
-        super().update(change)
-        self.render_ms = 1000 * (time.process_time() - start)
+        the last render), then draw once; under the explorer's lock, so that a tick and a
+        click handled in two threads never train or draw at the same time."""
+        with self._lock:
+            start = time.process_time()
+            tick = self.play.value
+            if self.play.playing and tick > self._seen_tick:
+                self._train_chunk()
+            self._seen_tick = tick
+            super().update(change)
+            self.render_ms = 1000 * (time.process_time() - start)
 
     def _train_chunk(self) -> None:
         self.trainer.train_epoch()
@@ -184,22 +186,25 @@ class Playground(Explorer):
 
     def chunk(self) -> None:
         """What one tick does while playing: train one chunk, then draw once."""
-        start = time.process_time()
-        self._train_chunk()
-        super().update()
-        self.render_ms = 1000 * (time.process_time() - start)
+        with self._lock:
+            start = time.process_time()
+            self._train_chunk()
+            super().update()
+            self.render_ms = 1000 * (time.process_time() - start)
 
     def step(self, n: int = 1) -> Playground:
         """Train ``n`` epochs now (from code or the Step button) and draw once."""
-        self.trainer.step(n)
-        self.update()
+        with self._lock:
+            self.trainer.step(n)
+            self.update()
         return self
 
     def reset(self) -> None:
         """New weights from the seed, empty history (the Reset button)."""
-        self.trainer = pgm.Trainer(**self._settings(self.values()))
-        self._layout_units()
-        self.update()
+        with self._lock:
+            self.trainer = pgm.Trainer(**self._settings(self.values()))
+            self._layout_units()
+            self.update()
 
     @property
     def network(self):

@@ -122,3 +122,33 @@ def test_the_notebook_text_is_one_fixed_sentence():
     bundle = Toy()._repr_mimebundle_()
     assert bundle["text/plain"] == "toy explorer (run the cell to use it)"
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_updates_from_two_threads_never_draw_at_once():
+    """A slider change may arrive in a kernel subshell's thread while a click is handled in
+    the main thread: the explorer's lock lets one render run at a time, and every picture is
+    the picture of its own values."""
+    import threading
+    import time
+
+    toy = Toy()
+    inside, overlaps = [0], []
+    show = toy.show
+
+    def slow_show(values):
+        inside[0] += 1
+        overlaps.append(inside[0])
+        time.sleep(0.01)  # long enough for the other thread to come in if it could
+        text = show(values)
+        inside[0] -= 1
+        return text
+
+    toy.show = slow_show
+    threads = [threading.Thread(target=lambda a=a: [toy.set(a=a) for _ in range(5)])
+               for a in (-1.5, 1.5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert max(overlaps) == 1
+    assert np.array_equal(pixels(toy.picture), pixels(Toy().render_png(toy.values())))
