@@ -21,10 +21,11 @@
 #      command as the README's first one (python3 scripts/start.py --install-only …), so it
 #      works on a system Python that refuses pip; skipped when nothing changed
 #   3. ruff check .
-#   4. pytest tests/ -m browser            JupyterLab + Chromium: a process of its own, in the
-#                                          background while steps 5 and 6 run
+#   4. pytest tests/ -m browser -n 2       JupyterLab + Chromium, two workers, in the background
+#                                          while steps 5 and 6 run
 #   5. pytest tests/ -m "not browser"      unit, property, notebook hygiene, exercises, setup
-#   6. pytest --nbval lessons/ solutions/  every notebook re-run and compared with its stored outputs
+#   6. pytest --nbval lessons/ solutions/  every notebook re-run and compared with its stored
+#                                          outputs
 # A step that fails makes the script fail; so does a pytest run that collects no test.
 
 set -uo pipefail
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --fast) fast=1 ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -158,65 +159,81 @@ run_pytest() {
     check_pytest "$name" $?
     note "$name took $((SECONDS - t)) s"
 }
-if [ ${#extra[@]} -gt 0 ]; then
-    marker=()
-    if [ "$fast" = 1 ]; then marker=(-m "not browser"); fi
-    run_pytest "pytest ${targets[*]:+${targets[*]} }${extra[*]}" "${targets[@]}" "${marker[@]}" "${extra[@]}"
-else
-    # The browser tests run in a pytest process of their own (Playwright's event loop stays
-    # behind in the process and would change how the widget unit tests' explorers update),
-    # started first and in the background: they spend much of their time waiting for JupyterLab
-    # and Chromium, so the unit tests and the notebooks run meanwhile. Their output is printed
-    # when they end.
-    if [ "$fast" != 1 ]; then
-        step "pytest tests/ -m browser: started in the background (output below when it ends)"
-        browser_t=$SECONDS
-        "$PYTHON" -m pytest -o console_output_style=count --durations=10 tests/ -m browser \
-            >"$logdir/browser.log" 2>&1 &
-        browser_pid=$!
-    fi
-    run_pytest "pytest tests/ -m 'not browser'" tests/ -m "not browser"
-fi
+# Jobs started in the background; their output is printed when they end (see the end).
+bg_names=() bg_pids=() bg_logs=() bg_starts=()
+# usage: start_background NAME COMMAND...
+start_background() {
+    local name="$1" log
+    shift
+    log="$logdir/background-${#bg_pids[@]}.log"
+    step "$name: started in the background (its output below when it ends)"
+    "$@" >"$log" 2>&1 &
+    bg_names+=("$name") bg_pids+=($!) bg_logs+=("$log") bg_starts+=($SECONDS)
+}
 
-# ---------------------------------------------------------------- 5. notebooks
+# The notebooks, with the same fixed kernel environment as `python -m nnedu course execute`,
+# which made the stored outputs (hash seed, matplotlib backend and settings, one BLAS thread).
+run_nbval() {
+    local kernel_exports
+    if ! kernel_exports="$("$PYTHON" -m nnedu course execute --print-env)"; then
+        echo "test.sh: ERROR: 'python -m nnedu course execute --print-env' failed" >&2
+        return 3
+    fi
+    (
+        eval "$kernel_exports"
+        exec "$PYTHON" -m pytest --nbval --nbval-current-env \
+            --nbval-sanitize-with tests/nbval_sanitize.cfg -o console_output_style=count \
+            -p no:randomly "$@"
+    )
+}
+
 notebook_dirs=()
 for dir in lessons solutions; do
     if [ -d "$dir" ] && [ -n "$(find "$dir" -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -print -quit)" ]; then
         notebook_dirs+=("$dir")
     fi
 done
+
+if [ ${#extra[@]} -gt 0 ]; then
+    marker=()
+    if [ "$fast" = 1 ]; then marker=(-m "not browser"); fi
+    run_pytest "pytest ${targets[*]:+${targets[*]} }${extra[*]}" "${targets[@]}" "${marker[@]}" "${extra[@]}"
+else
+    # The browser tests run in the background (in processes of their own: Playwright's event
+    # loop stays behind in a process and would change how the widget unit tests' explorers
+    # update; two workers, as they mostly wait for JupyterLab and Chromium) while the unit
+    # tests and then the notebooks run in front, so that both cores stay busy. A third
+    # process at once made kernels start too slowly for nbgrader.
+    if [ "$fast" != 1 ]; then
+        workers=()
+        if "$PYTHON" -c "import xdist" 2>/dev/null; then workers=(-n 2); fi
+        start_background "pytest tests/ -m browser ${workers[*]}" \
+            "$PYTHON" -m pytest --durations=10 "${workers[@]}" tests/ -m browser
+    fi
+    run_pytest "pytest tests/ -m 'not browser'" tests/ -m "not browser"
+    if [ ${#notebook_dirs[@]} -gt 0 ]; then
+        t=$SECONDS
+        step "pytest --nbval ${notebook_dirs[*]} (one line per notebook)"
+        run_nbval "${notebook_dirs[@]}"
+        check_pytest "pytest --nbval" $?
+        note "pytest --nbval took $((SECONDS - t)) s"
+    else
+        step "no notebooks in lessons/ or solutions/ yet: nbval run skipped"
+    fi
+fi
 if [ ${#targets[@]} -eq 0 ]; then
     step "nbval step left out: only the tests named after -- were run"
-elif [ ${#notebook_dirs[@]} -eq 0 ]; then
-    step "no notebooks in lessons/ or solutions/ yet: nbval run skipped"
-else
-    step "pytest --nbval ${notebook_dirs[*]} (one line per notebook)"
-    t=$SECONDS
-    # The kernels get the same fixed environment as `python -m nnedu course execute`, which made the
-    # stored outputs (hash seed, matplotlib backend and settings, one BLAS thread).
-    (
-        if ! kernel_exports="$("$PYTHON" -m nnedu course execute --print-env)"; then
-            echo "test.sh: ERROR: 'python -m nnedu course execute --print-env' failed" >&2
-            exit 3
-        fi
-        eval "$kernel_exports"
-        exec "$PYTHON" -m pytest --nbval --nbval-current-env \
-            --nbval-sanitize-with tests/nbval_sanitize.cfg -o console_output_style=count \
-            -p no:randomly "${notebook_dirs[@]}"
-    )
-    check_pytest "pytest --nbval" $?
-    note "pytest --nbval took $((SECONDS - t)) s"
 fi
 
-# ---------------------------------------------------------------- browser tests' result
-if [ -n "${browser_pid:-}" ]; then
-    step "pytest tests/ -m browser (one line per test file): waiting for it to end"
-    wait "$browser_pid"
+# ---------------------------------------------------------------- background jobs' results
+for i in "${!bg_pids[@]}"; do
+    step "${bg_names[$i]}: waiting for it to end"
+    wait "${bg_pids[$i]}"
     code=$?
-    cat "$logdir/browser.log"
-    check_pytest "pytest tests/ -m browser" "$code"
-    note "pytest tests/ -m browser took $((SECONDS - browser_t)) s (alongside the steps above)"
-fi
+    cat "${bg_logs[$i]}"
+    check_pytest "${bg_names[$i]}" "$code"
+    note "${bg_names[$i]} took $((SECONDS - bg_starts[i])) s (alongside the steps above)"
+done
 
 # ---------------------------------------------------------------- summary
 step "test.sh finished in $((SECONDS - start_all)) s"

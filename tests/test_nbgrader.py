@@ -98,6 +98,7 @@ def course(tmp_path_factory):
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
     config.Execute.timeout = CELL_TIMEOUT
+    config.Execute.startup_timeout = 180  # kernels start slowly beside the browser tests
     config.Execute.kernel_manager_class = _current_env_kernel_manager()  # this interpreter
     config.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]  # no start-up notices
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
