@@ -22,6 +22,11 @@ _CHECKS_FOLDER = Path(__file__).resolve().parent  # the runner's and the checks'
 
 def _compare(expected: Any, got: Any, rtol: float, atol: float, full: bool = False) -> str | None:
     """None if ``got`` matches ``expected``, else a short description of the difference."""
+    if got is None:
+        wanted = ""
+        if isinstance(expected, tuple):
+            wanted = f"expected {len(expected)} values (a tuple), "
+        return wanted + "got None — did you forget the return statement?"
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected {len(expected)} values (a tuple), got {_describe(got)}"
@@ -30,8 +35,6 @@ def _compare(expected: Any, got: Any, rtol: float, atol: float, full: bool = Fal
             if problem:
                 return f"value {i + 1} of {len(expected)}: {problem}"
         return None
-    if got is None:
-        return "got None — did you forget the return statement?"
 
     want = np.asarray(expected, dtype=float)
     if want.ndim == 0:
