@@ -163,6 +163,25 @@ def _check_inputs(model: Sequential, X: Array, where: str) -> Array:
     return X
 
 
+def train_epoch(model: Sequential, optimizer: Optimizer, X: Array, y: Array, loss: str,
+                batch_size: int, rng: np.random.Generator) -> None:
+    """One epoch of mini-batch gradient descent, the inner loop of ``fit``:
+
+    1. ``order = rng.permutation(m)`` shuffles the m training rows;
+    2. for every batch ``order[start:start + batch_size]``: one forward and backward pass
+       (``model.loss_and_backward``) and one optimizer step on all parameters.
+
+    ``y`` holds the targets as the loss wants them (``prepare_targets``); ``model`` and
+    ``optimizer`` change in place.
+    """
+    params = model.parameters()
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        batch = order[start:start + batch_size]
+        model.loss_and_backward(X[batch], y[batch], loss, value=False)
+        optimizer.step(params, model.gradients())
+
+
 def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross_entropy",
         optimizer: str | Optimizer = "adam", lr: float | None = None, epochs: int = 100,
         batch_size: int | None = 32, validation_data: tuple[Array, Array] | None = None,
@@ -233,11 +252,7 @@ def fit(model: Sequential, X: Array, y: Array, *, loss: str = "categorical_cross
     with _one_blas_thread_if_small(batch_size, params):
         for epoch in range(epochs):
             optimizer.set_epoch(epoch)
-            order = rng.permutation(n)
-            for start in range(0, n, batch_size):
-                batch = order[start:start + batch_size]
-                model.loss_and_backward(X[batch], y[batch], loss, value=False)
-                optimizer.step(params, model.gradients())
+            train_epoch(model, optimizer, X, y, loss, batch_size, rng)
             logs = evaluate(model, X, y, loss, metrics) if evaluate_train else {}
             if validation_data is not None:
                 logs.update({f"val_{k}": v for k, v in evaluate(model, X_val, y_val, loss,

@@ -13,7 +13,7 @@ What is here:
   the training part in shuffled mini-batches (the "chunk" that the widget trains between two
   pictures), ``step(n)`` is n of them; ``history`` holds the losses and accuracies per epoch;
   ``to_sequential()`` gives a copy of the trained network as a normal ``Sequential``;
-* :func:`train_epoch`: the chunk on its own, for any model and optimizer;
+* the chunk itself is ``nnedu.train.train_epoch``, the inner loop of ``fit``;
 * :func:`run`: a cached headless run (the lesson's numbers come from these);
 * :func:`playground`: the widget (``nnedu.widgets.playground_figures.Playground``), on the shared
   explorer pattern.
@@ -34,7 +34,7 @@ import numpy as np
 from nnedu import data as datasets
 from nnedu.network import Sequential, mlp
 from nnedu.optim import SGD
-from nnedu.train import evaluate
+from nnedu.train import evaluate, train_epoch
 
 Array = np.ndarray
 
@@ -103,24 +103,6 @@ def plane_grid(steps: int) -> Array:
 
 
 # ----------------------------------------------------------------------------- one chunk
-def train_epoch(model: Sequential, optimizer, X: Array, Y: Array, batch_size: int,
-                rng: np.random.Generator) -> None:
-    """One epoch of mini-batch gradient descent, as ``fit`` runs it:
-
-    1. ``order = rng.permutation(m)`` shuffles the m training rows;
-    2. for every batch ``order[start:start + batch_size]``: one forward and backward pass
-       (``model.loss_and_backward``) and one optimizer step on all parameters.
-
-    ``Y`` is the target column (m, 1). ``model`` and ``optimizer`` change in place.
-    """
-    params = model.parameters()
-    order = rng.permutation(len(X))
-    for start in range(0, len(X), batch_size):
-        batch = order[start:start + batch_size]
-        model.loss_and_backward(X[batch], Y[batch], LOSS, value=False)
-        optimizer.step(params, model.gradients())
-
-
 # ----------------------------------------------------------------------------- the trainer
 class Trainer:
     """A network, its optimizer and its data: trained one epoch (one chunk) at a time.
@@ -183,7 +165,7 @@ class Trainer:
     def train_epoch(self) -> dict[str, float]:
         """One chunk: one epoch of mini-batches, then the losses on both parts. Returns them."""
         with np.errstate(all="ignore"):  # a diverging run says so in the history, not in warnings
-            train_epoch(self.model, self.optimizer, self.X, self.Y,
+            train_epoch(self.model, self.optimizer, self.X, self.Y, LOSS,
                         int(self.settings["batch_size"]), self.rng)
             logs = evaluate(self.model, self.X, self.Y, LOSS)
             val = evaluate(self.model, self.X_val, self.Y_val, LOSS)

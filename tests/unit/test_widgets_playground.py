@@ -9,9 +9,9 @@ import pytest
 
 from nnedu.network import Sequential, mlp
 from nnedu.optim import SGD
-from nnedu.train import fit
+from nnedu.train import fit, train_epoch
 from nnedu.widgets import playground as pgm
-from nnedu.widgets.playground import Trainer, make_data, playground, train_epoch
+from nnedu.widgets.playground import LOSS, Trainer, make_data, playground
 
 
 # --------------------------------------------------------------------------- data
@@ -73,7 +73,7 @@ def test_train_epoch_alone_matches_the_trainer():
     model = mlp((2, 3, 1), activation="tanh", output="sigmoid", seed=1)
     optimizer, rng = SGD(lr=0.1), np.random.default_rng(1)
     for _ in range(3):
-        train_epoch(model, optimizer, trainer.X, trainer.Y, 10, rng)
+        train_epoch(model, optimizer, trainer.X, trainer.Y, LOSS, 10, rng)
     trainer.step(3)
     assert all(np.array_equal(a, b) for a, b in zip(trainer.model.parameters(),
                                                     model.parameters()))
